@@ -1,0 +1,2 @@
+// The public API of @frx/kdctime lands with its issue; see README.md.
+export {};

@@ -1,0 +1,56 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+
+import { BackendUnavailableError, initBackend } from './init-backend';
+import { WASM_TRAINING_KERNELS } from './wasm-training-kernels';
+
+async function nativeInstalled(): Promise<boolean> {
+  for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+    try {
+      await import(/* @vite-ignore */ name);
+      return true;
+    } catch {
+      // not installed
+    }
+  }
+  return false;
+}
+const hasNative = await nativeInstalled();
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('initBackend', () => {
+  it('starts wasm with the training kernels registered', async () => {
+    expect(await initBackend({ backend: 'wasm' })).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    for (const name of WASM_TRAINING_KERNELS) expect(tf.getKernel(name, 'wasm'), name).toBeDefined();
+  });
+
+  it('starts cpu without the "install tfjs-node" banner', async () => {
+    const warn = vi.spyOn(console, 'warn');
+    expect(await initBackend({ backend: 'cpu' })).toBe('cpu');
+    tf.tensor1d([1, 2, 3]).dispose();
+    expect(warn.mock.calls.flat().join(' ')).not.toMatch(/tfjs-node/);
+  });
+
+  it.skipIf(hasNative)('fails clearly, with no fallback, when the tensorflow backend is not installed', async () => {
+    await initBackend({ backend: 'cpu' });
+    const error = await initBackend({ backend: 'tensorflow' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendUnavailableError);
+    expect((error as Error).message).toMatch(/@tensorflow\/tfjs-node-gpu.*@tensorflow\/tfjs-node/);
+    expect((error as BackendUnavailableError).causes).toHaveLength(2);
+    expect(tf.getBackend()).toBe('cpu');
+  });
+
+  it.skipIf(hasNative)('picks wasm under auto when no native backend is installed', async () => {
+    expect(await initBackend()).toBe('wasm');
+    expect(await initBackend({ backend: 'auto' })).toBe('wasm');
+  });
+
+  it('rejects unknown options and backends', async () => {
+    await expect(initBackend({ backnd: 'wasm' } as never)).rejects.toThrow(/unknown option 'backnd'/);
+    await expect(initBackend({ backend: 'webgpu' as never })).rejects.toThrow(/unknown backend 'webgpu'/);
+  });
+});

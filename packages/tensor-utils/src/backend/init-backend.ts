@@ -1,0 +1,188 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+import { registerWasmTrainingKernels } from './wasm-training-kernels';
+
+/** Backends {@link initBackend} can select. */
+export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /**
+   * Which backend to use. Default `'auto'`: the native `tensorflow` backend when
+   * `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node` can be imported, else `wasm` (with the
+   * training kernels of {@link registerWasmTrainingKernels}), else `cpu`.
+   * Any other value than `'auto'` is a requirement: if it cannot be loaded, `initBackend` throws.
+   */
+  backend?: BackendChoice;
+}
+
+const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const OPTION_KEYS = new Set(['backend']);
+
+/** Native packages tried, in order, for the `tensorflow` backend: the GPU build first. */
+const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+
+/** Thrown when a requested backend cannot be loaded; `causes` holds each underlying failure. */
+export class BackendUnavailableError extends Error {
+  override readonly name = 'BackendUnavailableError';
+  constructor(
+    readonly backend: Exclude<BackendChoice, 'auto'>,
+    message: string,
+    readonly causes: readonly unknown[] = [],
+  ) {
+    super(message);
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0]! : String(error);
+}
+
+// A variable specifier keeps bundlers and TypeScript from resolving an optional package that is
+// normally not installed.
+async function importOptional(specifier: string): Promise<unknown> {
+  return import(/* @vite-ignore */ specifier);
+}
+
+async function loadTensorflow(): Promise<void> {
+  const failures: unknown[] = [];
+  for (const name of NATIVE_PACKAGES) {
+    try {
+      await importOptional(name);
+      // Importing either package registers the `tensorflow` backend on the tfjs-core it resolved.
+      // If that was another copy of tfjs-core than ours, our registry will not have it.
+      if (!tf.findBackendFactory('tensorflow')) {
+        throw new Error(
+          `${name} was imported but registered its backend on another copy of @tensorflow/tfjs-core; ` +
+            'make sure the application resolves a single @tensorflow/tfjs-core',
+        );
+      }
+      if (!(await tf.setBackend('tensorflow'))) throw new Error(`${name}: the tensorflow backend failed to start`);
+      return;
+    } catch (error) {
+      failures.push(error);
+    }
+  }
+  throw new BackendUnavailableError(
+    'tensorflow',
+    'The tensorflow backend needs @tensorflow/tfjs-node-gpu (CUDA 11.2 + cuDNN 8.1) or @tensorflow/tfjs-node: ' +
+      NATIVE_PACKAGES.map((name, i) => `${name}: ${describe(failures[i])}`).join('; '),
+    failures,
+  );
+}
+
+async function loadWasm(): Promise<void> {
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+  } catch (error) {
+    throw new BackendUnavailableError(
+      'wasm',
+      `The wasm backend needs @tensorflow/tfjs-backend-wasm installed next to @tensorflow/tfjs-core: ${describe(error)}`,
+      [error],
+    );
+  }
+  registerWasmTrainingKernels();
+  let ok = false;
+  try {
+    ok = await tf.setBackend('wasm');
+  } catch (error) {
+    throw new BackendUnavailableError('wasm', `The wasm backend failed to start: ${describe(error)}`, [error]);
+  }
+  if (!ok) throw new BackendUnavailableError('wasm', 'The wasm backend failed to start (its .wasm binary did not load)');
+}
+
+async function loadCpu(): Promise<void> {
+  try {
+    await import('@tensorflow/tfjs-backend-cpu');
+  } catch (error) {
+    throw new BackendUnavailableError(
+      'cpu',
+      `The cpu backend needs @tensorflow/tfjs-backend-cpu installed next to @tensorflow/tfjs-core: ${describe(error)}`,
+      [error],
+    );
+  }
+  if (!(await tf.setBackend('cpu'))) throw new BackendUnavailableError('cpu', 'The cpu backend failed to start');
+  // Whoever asked for `cpu` chose it: silence the one-time "install tfjs-node" banner that the cpu
+  // backend prints on its first tensor under Node.
+  (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
+}
+
+/**
+ * Makes sure tfjs-core's gradient functions are registered, which training needs and tfjs-core alone
+ * does not do: its `register_all_gradients` module is ESM written for bundlers (extensionless
+ * imports) and cannot be imported by Node. The CommonJS build of `@tensorflow/tfjs-layers` registers
+ * all of them in the global registry that every tfjs-core copy shares, so it is tried first; a bundler
+ * resolves the tfjs-core module instead.
+ *
+ * Called by {@link initBackend}; call it yourself only if you set the backend another way.
+ *
+ * @throws Error when neither source is available.
+ */
+export async function ensureGradientsRegistered(): Promise<void> {
+  if (tf.getGradient('Sum')) return;
+  const failures: string[] = [];
+  for (const specifier of ['@tensorflow/tfjs-layers', '@tensorflow/tfjs-core/dist/register_all_gradients']) {
+    try {
+      await importOptional(specifier);
+    } catch (error) {
+      failures.push(`${specifier}: ${describe(error)}`);
+    }
+    if (tf.getGradient('Sum')) return;
+  }
+  throw new Error(
+    'No tfjs gradient functions are registered, so nothing can be trained. Install @tensorflow/tfjs-layers ' +
+      `(its CommonJS build registers them) or import '@tensorflow/tfjs-core/dist/register_all_gradients' in a bundled app. (${failures.join('; ')})`,
+  );
+}
+
+/**
+ * Selects and initialises the TensorFlow.js backend for training, and returns its name.
+ *
+ * - `'tensorflow'`: native libtensorflow through `@tensorflow/tfjs-node-gpu` (CUDA 11.2 + cuDNN 8.1)
+ *   or `@tensorflow/tfjs-node`. Neither is a dependency of @frx: install one to use it.
+ * - `'wasm'`: `@tensorflow/tfjs-backend-wasm`, with the kernels training needs that it lacks
+ *   registered by {@link registerWasmTrainingKernels}. The default wherever no native backend is installed.
+ * - `'cpu'`: pure JavaScript, about 40x slower than wasm: tiny models and kernel tests only.
+ * - `'auto'` (default): the first of `tensorflow`, `wasm`, `cpu` that loads.
+ *
+ * It also registers tfjs' gradient functions ({@link ensureGradientsRegistered}). Applications call
+ * it once at their entry point; libraries never pick a backend.
+ *
+ * @param options see {@link InitBackendOptions}.
+ * @returns the name of the active backend (`'tensorflow'`, `'wasm'` or `'cpu'`).
+ * @throws BackendUnavailableError when an explicitly requested backend cannot be loaded (never a
+ *   silent fallback), and `TypeError` on an unknown option or backend name.
+ *
+ * @example
+ * import { initBackend } from '@frx/tensor-utils';
+ * const backend = await initBackend(); // 'wasm' on a machine without tfjs-node
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<string> {
+  for (const key of Object.keys(options)) {
+    if (!OPTION_KEYS.has(key)) throw new TypeError(`initBackend: unknown option '${key}'`);
+  }
+  const choice = options.backend ?? 'auto';
+  if (!BACKEND_CHOICES.includes(choice)) {
+    throw new TypeError(`initBackend: unknown backend '${String(choice)}' (expected one of ${BACKEND_CHOICES.join(', ')})`);
+  }
+  if (choice === 'tensorflow') await loadTensorflow();
+  else if (choice === 'wasm') await loadWasm();
+  else if (choice === 'cpu') await loadCpu();
+  else {
+    const failures: string[] = [];
+    let loaded = false;
+    for (const load of [loadTensorflow, loadWasm, loadCpu]) {
+      try {
+        await load();
+        loaded = true;
+        break;
+      } catch (error) {
+        failures.push(describe(error));
+      }
+    }
+    if (!loaded) throw new Error(`initBackend: no backend could be loaded: ${failures.join(' | ')}`);
+  }
+  await tf.ready();
+  await ensureGradientsRegistered();
+  return tf.getBackend();
+}

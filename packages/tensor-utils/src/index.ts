@@ -1,0 +1,26 @@
+export { initBackend, ensureGradientsRegistered, BackendUnavailableError } from './backend/init-backend';
+export type { BackendChoice, InitBackendOptions } from './backend/init-backend';
+export {
+  registerWasmTrainingKernels,
+  WASM_TRAINING_KERNELS,
+  assertKernelsRegistered,
+} from './backend/wasm-training-kernels';
+
+export { createRng } from './random/rng';
+export type { Rng, RngState } from './random/rng';
+export { shuffle, permutation, sampleWithoutReplacement } from './random/shuffle';
+export { randomNormalTensor, randomUniformTensor } from './random/random-tensors';
+export type { NormalOptions } from './random/random-tensors';
+
+export { createProgress, formatDuration } from './progress/progress-reporter';
+export type {
+  ProgressMetrics,
+  ProgressMode,
+  ProgressOptions,
+  ProgressReporter,
+  ProgressStream,
+} from './progress/progress-reporter';
+
+export { l2Normalize, L2_NORMALIZE_EPSILON } from './ops/l2-normalize';
+export { clampCosine, clampStraightThrough, safeLog } from './ops/clamp';
+export { stopGradient } from './ops/stop-gradient';

@@ -1,0 +1,7 @@
+import { defineConfig } from 'tsup';
+
+import { frxTsupPreset } from '../../tsup.preset';
+
+export default defineConfig(
+  frxTsupPreset({ index: 'src/index.ts', testing: 'src/testing.ts' }),
+);
