@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 
-import { defineProject, type UserWorkspaceConfig } from 'vitest/config';
+import { defineConfig, type ViteUserConfig } from 'vitest/config';
 
 const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
 
@@ -12,8 +12,8 @@ const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
  * Sibling `@frx/*` packages resolve to their TypeScript sources, so a package's tests always run
  * against the current code of its dependencies, built or not.
  */
-export function frxVitestProject(name: string, overrides: UserWorkspaceConfig['test'] = {}) {
-  return defineProject({
+export function frxVitestProject(name: string, overrides: NonNullable<ViteUserConfig['test']> = {}) {
+  return defineConfig({
     resolve: {
       alias: [
         { find: /^@frx\/([a-z0-9-]+)$/, replacement: `${packagesDir}$1/src/index.ts` },

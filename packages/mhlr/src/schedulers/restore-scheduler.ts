@@ -1,0 +1,44 @@
+import { InvalidStateError } from '../errors';
+import { ConstantScheduler } from './constant-scheduler';
+import { CosineWarmupScheduler } from './cosine-warmup-scheduler';
+import { FastFaceScheduler } from './fast-face-scheduler';
+import type { LrScheduler } from './lr-scheduler';
+import { MovingHaarScheduler } from './moving-haar-scheduler';
+import { MultiStepScheduler } from './multi-step-scheduler';
+import { PolynomialWarmupScheduler } from './polynomial-warmup-scheduler';
+import { ReduceLROnPlateau } from './reduce-lr-on-plateau';
+import { StepScheduler } from './step-scheduler';
+
+const RESTORERS: Record<string, (json: unknown) => LrScheduler> = {
+  ConstantScheduler: (json) => ConstantScheduler.fromJSON(json),
+  StepScheduler: (json) => StepScheduler.fromJSON(json),
+  MultiStepScheduler: (json) => MultiStepScheduler.fromJSON(json),
+  PolynomialWarmupScheduler: (json) => PolynomialWarmupScheduler.fromJSON(json),
+  CosineWarmupScheduler: (json) => CosineWarmupScheduler.fromJSON(json),
+  ReduceLROnPlateau: (json) => ReduceLROnPlateau.fromJSON(json),
+  MovingHaarScheduler: (json) => MovingHaarScheduler.fromJSON(json),
+  FastFaceScheduler: (json) => FastFaceScheduler.fromJSON(json),
+};
+
+/**
+ * Rebuilds any scheduler of this package from its `toJSON()` output, dispatching on `kind`. The
+ * restored scheduler continues with the identical learning-rate sequence.
+ *
+ * @param json The parsed serialised scheduler (`JSON.parse(JSON.stringify(scheduler))`).
+ * @throws InvalidStateError for an unknown kind or malformed state.
+ * @example
+ * await writeFile('scheduler.json', JSON.stringify(scheduler));
+ * const resumed = restoreScheduler(JSON.parse(await readFile('scheduler.json', 'utf8')));
+ */
+export function restoreScheduler(json: unknown): LrScheduler {
+  const kind = json !== null && typeof json === 'object' ? (json as { kind?: unknown }).kind : undefined;
+  const restore = typeof kind === 'string' ? RESTORERS[kind] : undefined;
+  if (!restore) {
+    throw new InvalidStateError(
+      'restoreScheduler',
+      'kind',
+      `must be one of ${Object.keys(RESTORERS).join(', ')}, got ${JSON.stringify(kind)}`,
+    );
+  }
+  return restore(json);
+}
