@@ -2,6 +2,4 @@ import { defineConfig } from 'tsup';
 
 import { frxTsupPreset } from '../../tsup.preset';
 
-export default defineConfig(
-  frxTsupPreset({ index: 'src/index.ts', testing: 'src/testing.ts' }),
-);
+export default defineConfig(frxTsupPreset({ index: 'src/index.ts', testing: 'src/testing.ts' }));

@@ -3,7 +3,13 @@ export type { BackendChoice, InitBackendOptions } from './backend/init-backend';
 export {
   registerWasmTrainingKernels,
   WASM_TRAINING_KERNELS,
+  WASM_SLOW_KERNELS,
+  WASM_FAULTY_KERNELS,
   assertKernelsRegistered,
+} from './backend/wasm-training-kernels';
+export type {
+  RegisterWasmTrainingKernelsOptions,
+  RegisterWasmTrainingKernelsResult,
 } from './backend/wasm-training-kernels';
 
 export { createRng } from './random/rng';

@@ -16,12 +16,16 @@ import { shuffle } from '../src/random/shuffle';
 
 const ORL = fileURLToPath(new URL('../../../../shared/data/faces/orl', import.meta.url));
 const haveOrl = existsSync(ORL);
-if (!haveOrl) console.warn(`Skipping the ORL conv-net training test: ${ORL} is absent (see ../shared/data/README.md).`);
+if (!haveOrl)
+  console.warn(`Skipping the ORL conv-net training test: ${ORL} is absent (see ../shared/data/README.md).`);
 
 /** Minimal binary PGM (P5, 8-bit) parser for this test; @frx/data-readers has the full reader. */
 function readPgm(path: string): { width: number; height: number; pixels: Uint8Array } {
   const bytes = readFileSync(path);
-  const header = bytes.subarray(0, 64).toString('latin1').match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/);
+  const header = bytes
+    .subarray(0, 64)
+    .toString('latin1')
+    .match(/^P5\s+(\d+)\s+(\d+)\s+(\d+)\s/);
   if (!header) throw new Error(`${path}: not a binary PGM`);
   const [, w, h] = header.map(Number) as [number, number, number, number];
   return { width: w, height: h, pixels: bytes.subarray(header[0].length, header[0].length + w * h) };
@@ -44,7 +48,11 @@ describe.skipIf(!haveOrl)('a conv net trains on wasm (ORL faces)', () => {
         const { width, height, pixels } = readPgm(`${ORL}/s${id + 1}/${k}.pgm`);
         for (let y = 0; y < height; y += 2)
           for (let x = 0; x < width; x += 2) {
-            const s = pixels[y * width + x]! + pixels[y * width + x + 1]! + pixels[(y + 1) * width + x]! + pixels[(y + 1) * width + x + 1]!;
+            const s =
+              pixels[y * width + x]! +
+              pixels[y * width + x + 1]! +
+              pixels[(y + 1) * width + x]! +
+              pixels[(y + 1) * width + x + 1]!;
             images.push(s / 510 - 1);
           }
         labels.push(id);
@@ -54,35 +62,36 @@ describe.skipIf(!haveOrl)('a conv net trains on wasm (ORL faces)', () => {
     const y = tf.oneHot(tf.tensor1d(labels, 'int32'), identities);
 
     const rng = createRng(2024);
-    const he = (shape: number[], fanIn: number) => tf.variable(randomNormalTensor(shape, rng, { stddev: Math.sqrt(2 / fanIn) }));
+    const he = (shape: number[], fanIn: number) =>
+      tf.variable(randomNormalTensor(shape, rng, { stddev: Math.sqrt(2 / fanIn) }));
     const w1 = he([3, 3, 1, 8], 9);
     const w2 = he([3, 3, 8, 16], 72);
     const w3 = he([3, 3, 16, 32], 144);
     const wOut = he([32, identities], 32);
     const bOut = tf.variable(tf.zeros([identities]));
     const params = [w1, w2, w3, wOut, bOut];
-    const optimizer = tf.train.adam(3e-3);
+    const optimizer = tf.train.adam(1e-2);
 
     const loss = (xb: tf.Tensor4D, yb: tf.Tensor2D) =>
       tf.tidy(() => {
         let h: tf.Tensor4D = tf.relu(tf.conv2d(xb, w1 as tf.Tensor4D, 1, 'same'));
         h = tf.maxPool(h, 2, 2, 'same');
         h = tf.relu(tf.conv2d(h, w2 as tf.Tensor4D, 2, 'same'));
-        h = tf.relu(tf.conv2d(h, w3 as tf.Tensor4D, 1, 'valid', 1, 2));
-        const pooled = tf.mean(h, [1, 2]) as tf.Tensor2D;
-        const logits = tf.add(tf.matMul(pooled, wOut as tf.Tensor2D), bOut);
-        return tf.losses.softmaxCrossEntropy(yb, logits) as tf.Scalar;
+        h = tf.relu(tf.conv2d(h, w3 as tf.Tensor4D, 1, 'valid'));
+        const pooled = tf.mean<tf.Tensor2D>(h, [1, 2]);
+        const logits = tf.add<tf.Tensor2D>(tf.matMul(pooled, wOut), bOut);
+        return tf.losses.softmaxCrossEntropy<tf.Tensor2D, tf.Scalar>(yb, logits);
       });
 
     const order = [...Array(identities * perIdentity).keys()];
     const losses: number[] = [];
     const counts: number[] = [];
-    for (let epoch = 0; epoch < 12; epoch++) {
+    for (let epoch = 0; epoch < 20; epoch++) {
       shuffle(order, rng);
       for (let b = 0; b < order.length; b += 25) {
         const idx = tf.tensor1d(order.slice(b, b + 25), 'int32');
-        const xb = tf.gather(x, idx) as tf.Tensor4D;
-        const yb = tf.gather(y, idx) as tf.Tensor2D;
+        const xb = tf.gather<tf.Tensor4D>(x, idx);
+        const yb = tf.gather<tf.Tensor2D>(y as tf.Tensor2D, idx);
         const value = optimizer.minimize(() => loss(xb, yb), true, params)!;
         losses.push(value.dataSync()[0]!);
         tf.dispose([idx, xb, yb, value]);

@@ -35,14 +35,17 @@ describe('initBackend', () => {
     expect(warn.mock.calls.flat().join(' ')).not.toMatch(/tfjs-node/);
   });
 
-  it.skipIf(hasNative)('fails clearly, with no fallback, when the tensorflow backend is not installed', async () => {
-    await initBackend({ backend: 'cpu' });
-    const error = await initBackend({ backend: 'tensorflow' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(BackendUnavailableError);
-    expect((error as Error).message).toMatch(/@tensorflow\/tfjs-node-gpu.*@tensorflow\/tfjs-node/);
-    expect((error as BackendUnavailableError).causes).toHaveLength(2);
-    expect(tf.getBackend()).toBe('cpu');
-  });
+  it.skipIf(hasNative)(
+    'fails clearly, with no fallback, when the tensorflow backend is not installed',
+    async () => {
+      await initBackend({ backend: 'cpu' });
+      const error = await initBackend({ backend: 'tensorflow' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(BackendUnavailableError);
+      expect((error as Error).message).toMatch(/@tensorflow\/tfjs-node-gpu.*@tensorflow\/tfjs-node/);
+      expect((error as BackendUnavailableError).causes).toHaveLength(2);
+      expect(tf.getBackend()).toBe('cpu');
+    },
+  );
 
   it.skipIf(hasNative)('picks wasm under auto when no native backend is installed', async () => {
     expect(await initBackend()).toBe('wasm');

@@ -57,7 +57,8 @@ async function loadTensorflow(): Promise<void> {
             'make sure the application resolves a single @tensorflow/tfjs-core',
         );
       }
-      if (!(await tf.setBackend('tensorflow'))) throw new Error(`${name}: the tensorflow backend failed to start`);
+      if (!(await tf.setBackend('tensorflow')))
+        throw new Error(`${name}: the tensorflow backend failed to start`);
       return;
     } catch (error) {
       failures.push(error);
@@ -86,9 +87,15 @@ async function loadWasm(): Promise<void> {
   try {
     ok = await tf.setBackend('wasm');
   } catch (error) {
-    throw new BackendUnavailableError('wasm', `The wasm backend failed to start: ${describe(error)}`, [error]);
+    throw new BackendUnavailableError('wasm', `The wasm backend failed to start: ${describe(error)}`, [
+      error,
+    ]);
   }
-  if (!ok) throw new BackendUnavailableError('wasm', 'The wasm backend failed to start (its .wasm binary did not load)');
+  if (!ok)
+    throw new BackendUnavailableError(
+      'wasm',
+      'The wasm backend failed to start (its .wasm binary did not load)',
+    );
 }
 
 async function loadCpu(): Promise<void> {
@@ -101,7 +108,8 @@ async function loadCpu(): Promise<void> {
       [error],
     );
   }
-  if (!(await tf.setBackend('cpu'))) throw new BackendUnavailableError('cpu', 'The cpu backend failed to start');
+  if (!(await tf.setBackend('cpu')))
+    throw new BackendUnavailableError('cpu', 'The cpu backend failed to start');
   // Whoever asked for `cpu` chose it: silence the one-time "install tfjs-node" banner that the cpu
   // backend prints on its first tensor under Node.
   (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
@@ -163,7 +171,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<str
   }
   const choice = options.backend ?? 'auto';
   if (!BACKEND_CHOICES.includes(choice)) {
-    throw new TypeError(`initBackend: unknown backend '${String(choice)}' (expected one of ${BACKEND_CHOICES.join(', ')})`);
+    throw new TypeError(
+      `initBackend: unknown backend '${String(choice)}' (expected one of ${BACKEND_CHOICES.join(', ')})`,
+    );
   }
   if (choice === 'tensorflow') await loadTensorflow();
   else if (choice === 'wasm') await loadWasm();

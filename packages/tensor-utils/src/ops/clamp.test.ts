@@ -14,7 +14,9 @@ describe('clampStraightThrough', () => {
   it('clips the value but passes the gradient everywhere', () => {
     const x = tf.tensor1d([-2, -0.5, 0.5, 3]);
     expectTensorsClose(clampStraightThrough(x, -1, 1), [-1, -0.5, 0.5, 1]);
-    const g = tf.grad((v: tf.Tensor) => tf.sum(tf.mul(clampStraightThrough(v, -1, 1), tf.tensor1d([1, 2, 3, 4]))));
+    const g = tf.grad((v: tf.Tensor) =>
+      tf.sum(tf.mul(clampStraightThrough(v, -1, 1), tf.tensor1d([1, 2, 3, 4]))),
+    );
     expectTensorsClose(g(x), [1, 2, 3, 4]);
     expect(() => clampStraightThrough(x, 1, -1)).toThrow(/min 1 must be <= max -1/);
   });
@@ -23,7 +25,9 @@ describe('clampStraightThrough', () => {
     const x = tf.tensor1d([-2, 0, 2]);
     const { result, newTensors } = await countNewTensors(() => clampStraightThrough(x, -1, 1));
     expect(newTensors).toBe(1);
-    const grads = await countNewTensors(() => tf.grad((v: tf.Tensor) => tf.sum(clampStraightThrough(v, -1, 1)))(x));
+    const grads = await countNewTensors(() =>
+      tf.grad((v: tf.Tensor) => tf.sum(clampStraightThrough(v, -1, 1)))(x),
+    );
     expect(grads.newTensors).toBe(1);
     tf.dispose([x, result, grads.result]);
   });

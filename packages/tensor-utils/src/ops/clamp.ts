@@ -36,7 +36,7 @@ export function clampStraightThrough<T extends tf.Tensor>(x: T, min: number, max
  */
 export function clampCosine<T extends tf.Tensor>(cos: T, margin = 1e-7): T {
   if (!(margin >= 0 && margin < 1)) throw new RangeError(`clampCosine: margin ${margin} must be in [0, 1)`);
-  return tf.clipByValue(cos, -1 + margin, 1 - margin) as T;
+  return tf.clipByValue<T>(cos, -1 + margin, 1 - margin);
 }
 
 /**

@@ -22,6 +22,6 @@ export function l2Normalize<T extends tf.Tensor>(x: T, axis = -1, epsilon = L2_N
     // gradient of sqrt at a zero sum would be Inf * 0 = NaN.
     const sumSquares = tf.sum(tf.square(x), axis, true);
     const norm = tf.sqrt(tf.maximum(sumSquares, epsilon * epsilon));
-    return tf.div(x, norm) as T;
+    return tf.div<T>(x, norm);
   });
 }

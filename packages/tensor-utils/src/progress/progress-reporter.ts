@@ -48,7 +48,16 @@ export interface ProgressReporter {
   readonly done: number;
 }
 
-const PROGRESS_OPTION_KEYS = new Set(['total', 'label', 'unit', 'mode', 'stream', 'redrawMs', 'intervalMs', 'now']);
+const PROGRESS_OPTION_KEYS = new Set([
+  'total',
+  'label',
+  'unit',
+  'mode',
+  'stream',
+  'redrawMs',
+  'intervalMs',
+  'now',
+]);
 
 /** `75` -> `1m15s`; `3725` -> `1h02m05s`. */
 export function formatDuration(seconds: number): string {
@@ -99,7 +108,8 @@ export function createProgress(options: ProgressOptions = {}): ProgressReporter 
     throw new RangeError(`createProgress: total must be a non-negative number, got ${total}`);
   }
   const mode = options.mode ?? 'auto';
-  if (!['auto', 'bar', 'lines', 'silent'].includes(mode)) throw new TypeError(`createProgress: unknown mode '${mode}'`);
+  if (!['auto', 'bar', 'lines', 'silent'].includes(mode))
+    throw new TypeError(`createProgress: unknown mode '${mode}'`);
   const now = options.now ?? (() => performance.now());
   const stream = mode === 'silent' ? undefined : (options.stream ?? defaultStream());
   const resolved: ProgressMode = mode === 'auto' ? (stream?.isTTY ? 'bar' : 'lines') : mode;
@@ -121,7 +131,8 @@ export function createProgress(options: ProgressOptions = {}): ProgressReporter 
     } else parts.push(`${done}`);
     parts.push(`${formatRate(rate)} ${unit}/s`);
     parts.push(`elapsed ${formatDuration(elapsed)}`);
-    if (total !== undefined && rate > 0 && done < total) parts.push(`ETA ${formatDuration((total - done) / rate)}`);
+    if (total !== undefined && rate > 0 && done < total)
+      parts.push(`ETA ${formatDuration((total - done) / rate)}`);
     for (const [k, v] of Object.entries(metrics)) parts.push(`${k} ${formatNumber(v)}`);
     return parts.join(' | ');
   };
@@ -167,7 +178,8 @@ export function createProgress(options: ProgressOptions = {}): ProgressReporter 
       render(false);
     },
     update(value: number, m?: ProgressMetrics) {
-      if (!Number.isFinite(value)) throw new RangeError(`ProgressReporter.update: done must be finite, got ${value}`);
+      if (!Number.isFinite(value))
+        throw new RangeError(`ProgressReporter.update: done must be finite, got ${value}`);
       done = value;
       if (m) metrics = { ...metrics, ...m };
       render(false);

@@ -15,7 +15,8 @@ export interface NormalOptions {
 function checkShape(shape: readonly number[], fn: string): number {
   let size = 1;
   for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) throw new RangeError(`${fn}: shape [${shape.join(', ')}] has an invalid dimension ${d}`);
+    if (!Number.isInteger(d) || d < 0)
+      throw new RangeError(`${fn}: shape [${shape.join(', ')}] has an invalid dimension ${d}`);
     size *= d;
   }
   return size;
@@ -29,7 +30,11 @@ function checkShape(shape: readonly number[], fn: string): number {
  * @example
  * const w = tf.variable(randomNormalTensor([512, 1000], createRng(1), { stddev: 0.01 }));
  */
-export function randomNormalTensor(shape: readonly number[], rng: Rng, options: NormalOptions = {}): tf.Tensor {
+export function randomNormalTensor(
+  shape: readonly number[],
+  rng: Rng,
+  options: NormalOptions = {},
+): tf.Tensor {
   const { mean = 0, stddev = 1, truncated = false } = options;
   const size = checkShape(shape, 'randomNormalTensor');
   const values = new Float32Array(size);

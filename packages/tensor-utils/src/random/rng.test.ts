@@ -85,7 +85,9 @@ describe('createRng', () => {
   it('rejects invalid seeds and states', () => {
     expect(() => createRng(1.5)).toThrow(/safe integer/);
     expect(() => createRng(4).setState({ s: [0, 0, 0, 0], spareNormal: null })).toThrow(/all-zero/);
-    expect(() => createRng(4).setState({ s: [1, 2, 3] as never, spareNormal: null })).toThrow(/four unsigned/);
+    expect(() => createRng(4).setState({ s: [1, 2, 3] as never, spareNormal: null })).toThrow(
+      /four unsigned/,
+    );
   });
 
   it('forks independent streams deterministically', () => {

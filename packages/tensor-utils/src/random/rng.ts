@@ -58,7 +58,8 @@ function hashString(text: string): number {
 
 function seedToUint32(seed: number | string): number {
   if (typeof seed === 'string') return hashString(seed);
-  if (!Number.isSafeInteger(seed)) throw new RangeError(`createRng: seed must be a safe integer or a string, got ${seed}`);
+  if (!Number.isSafeInteger(seed))
+    throw new RangeError(`createRng: seed must be a safe integer or a string, got ${seed}`);
   // Fold the high bits in so that seeds above 2^32 still differ.
   const high = Math.floor(seed / 2 ** 32);
   return (seed ^ Math.imul(high, 0x9e3779b9)) >>> 0;
@@ -101,7 +102,8 @@ class Xoshiro128 implements Rng {
   }
 
   int(n: number): number {
-    if (!Number.isInteger(n) || n < 1 || n > 2 ** 32) throw new RangeError(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);
+    if (!Number.isInteger(n) || n < 1 || n > 2 ** 32)
+      throw new RangeError(`Rng.int: n must be an integer in [1, 2^32], got ${n}`);
     // Reject the top partial block of 2^32 so every residue is equally likely.
     const limit = 2 ** 32 - (2 ** 32 % n);
     for (;;) {
@@ -147,10 +149,15 @@ class Xoshiro128 implements Rng {
 
   setState(state: RngState): void {
     const s = state?.s;
-    if (!Array.isArray(s) || s.length !== 4 || !s.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
+    if (
+      !Array.isArray(s) ||
+      s.length !== 4 ||
+      !s.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)
+    ) {
       throw new TypeError('Rng.setState: state.s must be four unsigned 32-bit integers');
     }
-    if (s.every((w) => w === 0)) throw new TypeError('Rng.setState: the all-zero state is invalid for xoshiro128**');
+    if (s.every((w) => w === 0))
+      throw new TypeError('Rng.setState: the all-zero state is invalid for xoshiro128**');
     if (state.spareNormal !== null && typeof state.spareNormal !== 'number') {
       throw new TypeError('Rng.setState: state.spareNormal must be a number or null');
     }

@@ -23,7 +23,8 @@ export function shuffle<T, A extends { length: number; [i: number]: T }>(array: 
  * @param n length, a non-negative integer.
  */
 export function permutation(n: number, rng: Rng): Int32Array {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`permutation: n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`permutation: n must be a non-negative integer, got ${n}`);
   const out = new Int32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
   return shuffle(out, rng);
@@ -36,8 +37,10 @@ export function permutation(n: number, rng: Rng): Int32Array {
  * @returns an `Int32Array` of length `k`, in draw order.
  */
 export function sampleWithoutReplacement(n: number, k: number, rng: Rng): Int32Array {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`sampleWithoutReplacement: n must be a non-negative integer, got ${n}`);
-  if (!Number.isInteger(k) || k < 0 || k > n) throw new RangeError(`sampleWithoutReplacement: k must be an integer in [0, ${n}], got ${k}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new RangeError(`sampleWithoutReplacement: n must be a non-negative integer, got ${n}`);
+  if (!Number.isInteger(k) || k < 0 || k > n)
+    throw new RangeError(`sampleWithoutReplacement: k must be an integer in [0, ${n}], got ${k}`);
   const swapped = new Map<number, number>();
   const out = new Int32Array(k);
   for (let i = 0; i < k; i++) {

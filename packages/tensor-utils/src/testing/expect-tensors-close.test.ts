@@ -25,7 +25,9 @@ describe('expectTensorsClose', () => {
   });
 
   it('checks shapes', () => {
-    expect(() => expectTensorsClose(tf.zeros([2, 3]), tf.zeros([3, 2]))).toThrow(/shape \[2, 3\] differs from expected \[3, 2\]/);
+    expect(() => expectTensorsClose(tf.zeros([2, 3]), tf.zeros([3, 2]))).toThrow(
+      /shape \[2, 3\] differs from expected \[3, 2\]/,
+    );
     expect(() => expectTensorsClose([1, 2], [1, 2, 3])).toThrow(/shape \[2\]/);
     expect(() => expectTensorsClose(new Float32Array(2), [[0, 0]])).not.toThrow();
   });
