@@ -1,0 +1,54 @@
+import { DataFormatError } from '../errors/data-format-error';
+
+/**
+ * A decoded image: 8-bit samples in HWC order (row-major, channels interleaved), like a NumPy
+ * `uint8` array of shape `[height, width, channels]` and a tfjs `int32`/`float32` `[h, w, c]` tensor.
+ */
+export interface DecodedImage {
+  /** Width in pixels. */
+  width: number;
+  /** Height in pixels. */
+  height: number;
+  /** 1 (grey), 3 (RGB) or 4 (RGBA). */
+  channels: 1 | 3 | 4;
+  /** `height · width · channels` samples. */
+  data: Uint8Array;
+}
+
+/** Default cap on decoded pixels (width · height), as jpeg-js's default `maxResolutionInMP` of 100. */
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+/**
+ * Rejects header dimensions before any pixel buffer is allocated, so a corrupt or hostile header cannot
+ * make a decoder allocate gigabytes.
+ * @internal
+ */
+export function checkDimensions(
+  width: number,
+  height: number,
+  maxPixels: number,
+  file: string,
+  offset: number,
+  format: string,
+): void {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width <= 0 || height <= 0) {
+    throw new DataFormatError(`${format}: invalid dimensions ${width}x${height}`, { file, offset });
+  }
+  if (width * height > maxPixels) {
+    throw new DataFormatError(
+      `${format}: ${width}x${height} = ${width * height} pixels exceeds maxPixels ${maxPixels}`,
+      { file, offset },
+    );
+  }
+}
+
+/**
+ * Makes an empty image of the given size (zero-filled).
+ *
+ * @param width - pixels.
+ * @param height - pixels.
+ * @param channels - 1, 3 or 4.
+ */
+export function createImage(width: number, height: number, channels: 1 | 3 | 4): DecodedImage {
+  return { width, height, channels, data: new Uint8Array(width * height * channels) };
+}
