@@ -97,6 +97,15 @@ describe('createRng', () => {
     const xs = Array.from({ length: 4 }, () => child.nextUint32());
     expect(Array.from({ length: 4 }, () => again.nextUint32())).toEqual(xs);
     expect(Array.from({ length: 4 }, () => parent.nextUint32())).not.toEqual(xs);
+    // Forks are valid generators whatever the parent's outputs (the last word has its top bit set
+    // for about half of all parents).
+    for (let k = 0; k < 64; k++) {
+      const forked = createRng(k).fork();
+      expect(forked.getState().s.every((w) => w >= 0 && w < 2 ** 32)).toBe(true);
+      const copy = createRng(0);
+      copy.setState(forked.getState());
+      expect(copy.nextUint32()).toBe(forked.nextUint32());
+    }
     const seed = createRng(6).seed();
     expect(Number.isInteger(seed) && seed >= 0 && seed < 2 ** 31).toBe(true);
   });

@@ -137,7 +137,7 @@ class Xoshiro128 implements Rng {
   fork(): Rng {
     const child = new Xoshiro128(0);
     child.setState({
-      s: [this.nextUint32(), this.nextUint32(), this.nextUint32(), this.nextUint32() | 1],
+      s: [this.nextUint32(), this.nextUint32(), this.nextUint32(), (this.nextUint32() | 1) >>> 0],
       spareNormal: null,
     });
     return child;
