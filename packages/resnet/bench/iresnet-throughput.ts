@@ -1,0 +1,213 @@
+/**
+ * IResNet-18 throughput on the wasm backend against PyTorch CPU, same shapes and thread count.
+ * Prints one JSON line per figure. Run: `pnpm bench` (in packages/resnet); BENCH_REPEATS=n to change
+ * the timed repeats (default 3), BENCH_PROFILE=0 to skip the per-kernel profile.
+ *
+ * Figures: forward images/s (inference mode), training-step images/s (training mode forward,
+ * backward of sum(embedding · probe), SGD update), for 112×112 width 1 batch 16 and 64×64 width 0.5
+ * batch 32; PyTorch's numbers from scripts/pytorch-bench.py with 1 thread (wasm in Node is
+ * single-threaded) and with 2; the wasm/PyTorch ratio; and the share of the training step per kernel.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@frx/tensor-utils';
+
+import { iresnet18, iresnetStats } from '../src/index';
+
+const PYTHON = '/usr/bin/python3';
+const script = fileURLToPath(new URL('../scripts/pytorch-bench.py', import.meta.url));
+const repeats = Number(process.env['BENCH_REPEATS'] ?? 3);
+const profile = process.env['BENCH_PROFILE'] !== '0';
+
+interface BenchConfig {
+  name: string;
+  size: number;
+  width: number;
+  batch: number;
+}
+
+const configs: BenchConfig[] = [
+  { name: 'iresnet18-64-w0.5-b32', size: 64, width: 0.5, batch: 32 },
+  { name: 'iresnet18-112-w1-b16', size: 112, width: 1, batch: 16 },
+];
+// Run when a configuration's process dies (e.g. the wasm heap is exhausted), to still give a figure.
+const fallbacks: Record<string, BenchConfig> = {
+  'iresnet18-112-w1-b16': { name: 'iresnet18-112-w1-b8', size: 112, width: 1, batch: 8 },
+};
+
+const emit = (figure: Record<string, unknown>) => console.log(JSON.stringify(figure));
+
+function timeIt(fn: () => void): number {
+  fn(); // warm-up (kernel set-up, optimizer state)
+  const start = performance.now();
+  for (let i = 0; i < repeats; i++) fn();
+  return (performance.now() - start) / repeats / 1000;
+}
+
+function torchAvailable(): string | null {
+  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
+  try {
+    execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'pipe' });
+    return null;
+  } catch {
+    return 'torch is not importable by /usr/bin/python3 (install Debian python3-torch)';
+  }
+}
+
+function pytorch(
+  config: BenchConfig,
+  threads: number,
+): { forwardImagesPerSecond: number; trainImagesPerSecond: number } {
+  const out = execFileSync(
+    PYTHON,
+    [
+      script,
+      '--size',
+      `${config.size}`,
+      '--width',
+      `${config.width}`,
+      '--batch',
+      `${config.batch}`,
+      '--threads',
+      `${threads}`,
+      '--repeats',
+      `${repeats}`,
+    ],
+    { encoding: 'utf8', env: { ...process.env, OMP_NUM_THREADS: `${threads}` } },
+  );
+  return JSON.parse(out.trim().split('\n').pop()!) as {
+    forwardImagesPerSecond: number;
+    trainImagesPerSecond: number;
+  };
+}
+
+async function runConfig(config: BenchConfig): Promise<void> {
+  await initBackend({ backend: 'wasm' });
+  const skipTorch = torchAvailable();
+  {
+    const model = iresnet18({ inputSize: config.size, widthMultiplier: config.width, seed: 1 });
+    const { multiplyAccumulates } = iresnetStats({
+      depth: 18,
+      inputSize: config.size,
+      widthMultiplier: config.width,
+    });
+    const x = tf.randomNormal([config.batch, config.size, config.size, 3]);
+    const probe = tf.randomNormal([config.batch, 512]);
+    const optimizer = tf.train.sgd(0.01);
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const forward = () =>
+      tf.tidy(() => (model.predict(x, { batchSize: config.batch }) as tf.Tensor).dataSync());
+    const trainStep = () => {
+      const cost = optimizer.minimize(
+        () => tf.sum<tf.Scalar>(tf.mul(model.apply(x, { training: true }) as tf.Tensor, probe)),
+        true,
+        variables,
+      )!;
+      cost.dataSync();
+      cost.dispose();
+    };
+    const forwardIps = config.batch / timeIt(forward);
+    const trainIps = config.batch / timeIt(trainStep);
+    const gmacs = multiplyAccumulates / 1e9;
+    emit({
+      config: config.name,
+      backend: 'wasm',
+      phase: 'forward',
+      imagesPerSecond: forwardIps,
+      gflops: 2 * gmacs * forwardIps,
+    });
+    emit({
+      config: config.name,
+      backend: 'wasm',
+      phase: 'train-step',
+      imagesPerSecond: trainIps,
+      gflops: 6 * gmacs * trainIps,
+    });
+
+    if (skipTorch) {
+      emit({ config: config.name, backend: 'pytorch-cpu', skipped: skipTorch });
+    } else {
+      for (const threads of [1, 2]) {
+        const torch = pytorch(config, threads);
+        emit({
+          config: config.name,
+          backend: 'pytorch-cpu',
+          threads,
+          phase: 'forward',
+          imagesPerSecond: torch.forwardImagesPerSecond,
+        });
+        emit({
+          config: config.name,
+          backend: 'pytorch-cpu',
+          threads,
+          phase: 'train-step',
+          imagesPerSecond: torch.trainImagesPerSecond,
+        });
+        emit({
+          config: config.name,
+          ratio: `wasm / pytorch-cpu (${threads} thread${threads > 1 ? 's' : ''})`,
+          forward: forwardIps / torch.forwardImagesPerSecond,
+          trainStep: trainIps / torch.trainImagesPerSecond,
+          target: threads === 1 ? 0.5 : undefined,
+        });
+      }
+    }
+
+    if (profile) {
+      const info = await tf.profile(() => trainStep());
+      const byKernel = new Map<string, number>();
+      for (const k of info.kernels)
+        byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+      const total = [...byKernel.values()].reduce((a, b) => a + b, 0);
+      const top = [...byKernel.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10);
+      for (const [kernel, ms] of top) {
+        emit({
+          config: config.name,
+          backend: 'wasm',
+          profile: 'train-step',
+          kernel,
+          ms: Math.round(ms),
+          share: ms / total,
+        });
+      }
+    }
+    tf.dispose([x, probe]);
+    optimizer.dispose();
+    model.dispose();
+  }
+}
+
+/**
+ * Each configuration runs in its own process: a wasm abort (heap exhausted) kills the wasm runtime,
+ * and a fresh process also starts every measurement from an empty heap.
+ */
+function orchestrate(): void {
+  const self = fileURLToPath(import.meta.url);
+  const run = (config: BenchConfig): boolean => {
+    try {
+      execFileSync(process.execPath, [...process.execArgv, self, JSON.stringify(config)], {
+        stdio: ['ignore', 'inherit', 'pipe'],
+      });
+      return true;
+    } catch (error) {
+      const raw = (error as { stderr?: Buffer | string }).stderr;
+      const stderr = raw == null ? '' : raw.toString();
+      const reason =
+        /RuntimeError: [^\n]*/.exec(stderr)?.[0] ??
+        /Error: [^\n]*/.exec(stderr)?.[0] ??
+        'child process failed';
+      emit({ config: config.name, backend: 'wasm', error: reason.slice(0, 200) });
+      return false;
+    }
+  };
+  for (const config of configs) {
+    if (!run(config) && fallbacks[config.name]) run(fallbacks[config.name]!);
+  }
+}
+
+const arg = process.argv[2];
+if (arg) await runConfig(JSON.parse(arg) as BenchConfig);
+else orchestrate();
