@@ -20,7 +20,9 @@ for (const group of ['packages', 'examples']) {
     passed += r.numPassedTests;
     failed += r.numFailedTests;
     skipped += skippedHere;
-    rows.push(`${group}/${name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skippedHere} skipped`);
+    rows.push(
+      `${group}/${name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skippedHere} skipped`,
+    );
   }
 }
 for (const row of rows) console.log(row);
