@@ -1,0 +1,3 @@
+import { frxVitestProject } from '../../vitest.shared';
+
+export default frxVitestProject('@frx/example-face-recognition');
