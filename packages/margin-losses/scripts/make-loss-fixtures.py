@@ -44,12 +44,31 @@ def f64(a):
     return torch.tensor(a.astype(np.float64), requires_grad=True)
 
 
+class _DistCrossEntropy(torch.autograd.Function):
+    """arcface_torch DistCrossEntropyFunc: the forward clamps p_y at 1e-30, the backward is
+    (softmax - onehot) / n whatever the clamp (it is written by hand, not autograd of the clamp)."""
+
+    @staticmethod
+    def forward(ctx, logits, labels):
+        p = torch.softmax(logits, dim=1)
+        n = logits.shape[0]
+        loss = -torch.log(p[torch.arange(n), labels].clamp_min(1e-30)).mean()
+        ctx.save_for_backward(p, labels)
+        return loss
+
+    @staticmethod
+    def backward(ctx, grad):
+        p, labels = ctx.saved_tensors
+        onehot = torch.zeros_like(p)
+        onehot[torch.arange(p.shape[0]), labels] = 1
+        return grad * (p - onehot) / p.shape[0], None
+
+
 def cross_entropy(logits, labels):
-    """arcface_torch DistCrossEntropy: -log(clamp_min(p_y, 1e-30)), mean over labelled rows."""
+    """arcface_torch DistCrossEntropy: -log(clamp_min(p_y, 1e-30)), mean over labelled rows, with its
+    hand-written gradient (softmax - onehot) / n that ignores the clamp."""
     valid = labels >= 0
-    logp = torch.log_softmax(logits[valid], dim=1)
-    log_py = logp[torch.arange(int(valid.sum())), labels[valid]]
-    return -log_py.clamp(min=math.log(1e-30)).mean()
+    return _DistCrossEntropy.apply(logits[valid], labels[valid])
 
 
 def straight_through(cos, labels, fn, s):

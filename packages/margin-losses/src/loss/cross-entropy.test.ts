@@ -49,4 +49,24 @@ describe('marginCrossEntropy', () => {
     expect(result.dataSync()[0]).toBe(0);
     tf.dispose([result, logits, labels]);
   });
+
+  it('keeps the gradient (p − onehot)/n on rows below the 1e-30 floor, as arcface_torch', () => {
+    // p_0 = e^-100 / (1 + e^-100) ≈ 4e-44 < 1e-30, as for a fresh network with s = 64 (arcface_torch's
+    // DistCrossEntropyFunc has the same hand-written backward; autodiff of the floor would give 0).
+    const logits = tf.tensor2d([[0, 100]]);
+    const labels = tf.tensor1d([0], 'int32');
+    const g = tf.grad((z: tf.Tensor) => marginCrossEntropy(z as tf.Tensor2D, labels))(logits);
+    expectTensorsClose(g, [[-1, 1]], { atol: 1e-6 });
+    tf.dispose([logits, labels, g]);
+  });
+
+  it('leaves one tensor from the backward pass', async () => {
+    const logits = tf.randomNormal<tf.Rank.R2>([4, 7]);
+    const labels = tf.tensor1d([1, 0, 6, -1], 'int32');
+    const backward = await countNewTensors(() =>
+      tf.grad((z: tf.Tensor) => marginCrossEntropy(z as tf.Tensor2D, labels))(logits),
+    );
+    expect(backward.newTensors).toBe(1);
+    tf.dispose([logits, labels, backward.result]);
+  });
 });

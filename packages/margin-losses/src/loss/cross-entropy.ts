@@ -21,14 +21,34 @@ export const MIN_TARGET_PROBABILITY = 1e-30;
  */
 export function marginCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
   checkCosLabels('marginCrossEntropy', logits, labels);
-  return tf.tidy(() => {
-    const mask = tf.cast(tf.oneHot(labels, logits.shape[1]), 'float32');
-    const valid = tf.sum(mask, 1);
-    // The shift cancels out of the value and (exactly) out of the gradient; it only prevents exp overflow.
-    const shifted = tf.sub(logits, tf.max(logits, 1, true));
-    const logSumExp = tf.log(tf.sum(tf.exp(shifted), 1));
-    const logTarget = tf.sub(tf.sum(tf.mul(shifted, mask), 1), logSumExp);
+  const mask = tf.tidy(() => tf.cast(tf.oneHot(labels, logits.shape[1]), 'float32'));
+  // A custom gradient, as arcface_torch's DistCrossEntropyFunc: the floor only guards the value. Autodiff of
+  // max(log p, log 1e-30) would give a zero gradient to every row below the floor, and with s = 64 a freshly
+  // initialised network has most rows there, so it would never start learning.
+  const op = tf.customGrad((logitsIn, maskIn, save) => {
+    const z = logitsIn as tf.Tensor2D;
+    const m = maskIn as tf.Tensor2D;
+    const valid = tf.sum(m, 1);
+    const count = tf.maximum(tf.sum(valid), 1);
+    // The shift cancels out of the value and the gradient; it only prevents exp overflow.
+    const shifted = tf.sub(z, tf.max(z, 1, true));
+    const logSumExp = tf.log(tf.sum(tf.exp(shifted), 1, true));
+    const logProbabilities = tf.sub(shifted, logSumExp);
+    const logTarget = tf.sum(tf.mul(logProbabilities, m), 1);
     const perRow = tf.mul(tf.neg(tf.maximum(logTarget, Math.log(MIN_TARGET_PROBABILITY))), valid);
-    return tf.div(tf.sum(perRow), tf.maximum(tf.sum(valid), 1));
+    const value = tf.div(tf.sum(perRow), count);
+    const probabilities = tf.exp(logProbabilities);
+    (save as tf.GradSaveFunc)([probabilities, m, valid, count]);
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [p, mk, v, n] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Scalar];
+        const perLogit = tf.div(tf.mul(tf.sub(p, mk), tf.expandDims(v, 1)), n);
+        return [tf.mul(dy, perLogit), tf.zerosLike(mk)];
+      },
+    };
   });
+  const loss = op(logits, mask) as tf.Scalar;
+  mask.dispose();
+  return loss;
 }

@@ -45,6 +45,13 @@ async function importOptional(specifier: string): Promise<unknown> {
 }
 
 async function loadTensorflow(): Promise<void> {
+  // An application that imported tfjs-node(-gpu) itself has already registered the backend.
+  if (tf.findBackendFactory('tensorflow')) {
+    if (!(await tf.setBackend('tensorflow'))) {
+      throw new BackendUnavailableError('tensorflow', 'The tensorflow backend failed to start');
+    }
+    return;
+  }
   const failures: unknown[] = [];
   for (const name of NATIVE_PACKAGES) {
     try {
