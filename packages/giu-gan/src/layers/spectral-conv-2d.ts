@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 
 import { oneOf, positiveInt } from '../internal/validate';
 import { type CallKwargs, channelsOf, type LayerArgs, singleShape } from './layer-args';
-import { spectralNormalize } from './spectral-normalization';
+import { readSpectralKernel } from './spectral-normalization';
 
 /** Constructor arguments of {@link SpectralConv2D}. */
 export interface SpectralConv2DArgs extends LayerArgs {
@@ -122,12 +122,12 @@ export class SpectralConv2D extends tfl.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs = {}): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
-      let kernel = this.kernel!.read() as tf.Tensor4D;
-      if (this.spectralNorm) {
-        const sn = spectralNormalize(kernel, this.u!.read() as tf.Tensor1D, this.powerIterations);
-        if (kwargs.training === true) this.u!.write(sn.u);
-        kernel = sn.kernel as tf.Tensor4D;
-      }
+      const kernel = readSpectralKernel<tf.Tensor4D>(
+        this.kernel!,
+        this.spectralNorm ? this.u : null,
+        this.powerIterations,
+        kwargs.training === true,
+      );
       const y = tf.conv2d(x, kernel, this.strides, this.padding);
       return this.useBias ? tf.add(y, this.bias!.read()) : y;
     });

@@ -4,7 +4,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { positiveInt } from '../internal/validate';
 import { type CallKwargs, channelsOf, type LayerArgs, singleShape } from './layer-args';
 import { DCGAN_INIT_STDDEV } from './spectral-conv-2d';
-import { spectralNormalize } from './spectral-normalization';
+import { readSpectralKernel } from './spectral-normalization';
 
 /** Constructor arguments of {@link SpectralDense}. */
 export interface SpectralDenseArgs extends LayerArgs {
@@ -86,12 +86,12 @@ export class SpectralDense extends tfl.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: CallKwargs = {}): tf.Tensor {
     return tf.tidy(() => {
       const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor2D;
-      let kernel = this.kernel!.read() as tf.Tensor2D;
-      if (this.spectralNorm) {
-        const sn = spectralNormalize(kernel, this.u!.read() as tf.Tensor1D, this.powerIterations);
-        if (kwargs.training === true) this.u!.write(sn.u);
-        kernel = sn.kernel as tf.Tensor2D;
-      }
+      const kernel = readSpectralKernel<tf.Tensor2D>(
+        this.kernel!,
+        this.spectralNorm ? this.u : null,
+        this.powerIterations,
+        kwargs.training === true,
+      );
       const y = tf.matMul(x, kernel);
       return this.useBias ? tf.add(y, this.bias!.read()) : y;
     });

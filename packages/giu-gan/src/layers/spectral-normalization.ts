@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
 
 import { stopGradient } from '@frx/tensor-utils';
 
@@ -42,4 +43,28 @@ export function spectralNormalize(
     const sigma = tf.sum<tf.Scalar>(tf.mul(tf.squeeze(tf.matMul(tf.reshape(v, [1, -1]), wt)), uu));
     return { kernel: tf.div(kernel, sigma), u: uu, sigma };
   });
+}
+
+/**
+ * The kernel a spectrally normalised layer computes with: the stored kernel divided by its estimated
+ * largest singular value when `u` is given (and the power-iteration estimate written back to `u` in
+ * training only, as PyTorch's `spectral_norm` does), else the stored kernel itself. Shared by
+ * `SpectralConv2D` and `SpectralDense`; call it inside the layer's `tf.tidy`.
+ *
+ * @param kernel the layer's kernel variable, output axis last.
+ * @param u the layer's `[out]` singular-vector variable, or `null` without spectral normalisation.
+ * @param powerIterations power-iteration steps per call.
+ * @param training whether to store the updated `u`.
+ */
+export function readSpectralKernel<T extends tf.Tensor>(
+  kernel: tfl.LayerVariable,
+  u: tfl.LayerVariable | null,
+  powerIterations: number,
+  training: boolean,
+): T {
+  const stored = kernel.read() as T;
+  if (u === null) return stored;
+  const sn = spectralNormalize(stored, u.read() as tf.Tensor1D, powerIterations);
+  if (training) u.write(sn.u);
+  return sn.kernel as T;
 }
