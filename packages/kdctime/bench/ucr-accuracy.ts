@@ -56,6 +56,7 @@ const { values: args } = parseArgs({
     'no-inception': { type: 'boolean', default: false },
     'no-rocket': { type: 'boolean', default: false },
     'rocket-runs': { type: 'string', default: '1' },
+    'bn-statistics': { type: 'string', default: 'recompute' },
     seed: { type: 'string', default: '1' },
   },
 });
@@ -180,6 +181,7 @@ async function main(): Promise<void> {
       epochs,
       batchSize,
       seed,
+      batchNormStatistics: args['bn-statistics'] as 'recompute' | 'moving',
       onEpochEnd: progress(`${name} teacher`),
     });
     let t = performance.now();

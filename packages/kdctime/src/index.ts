@@ -29,6 +29,8 @@ export type { TrainStudentOptions } from './training/train-student';
 export { trainEnsemble, INCEPTION_TIME_ENSEMBLE_SIZE } from './training/train-ensemble';
 export type { TrainedEnsemble } from './training/train-ensemble';
 export { predictLogits, predictProbabilities, accuracy } from './training/predict';
+export { recomputeBatchNormStatistics } from './training/recompute-batch-norm';
+export type { RecomputeBatchNormOptions } from './training/recompute-batch-norm';
 export type { LabelledSeriesMatrix } from './training/batches';
 
 export type { SeriesMatrix } from './rocket/series-matrix';

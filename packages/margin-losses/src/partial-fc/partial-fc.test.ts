@@ -83,6 +83,53 @@ describe('PartialFC', () => {
     tf.dispose([w0, x, y, reference]);
   });
 
+  it('setLearningRate: follows tf.train.momentum whose rate changes mid-run', () => {
+    const rng = createRng(12);
+    const w0 = randomNormalTensor([6, 4], rng, { stddev: 0.5 }) as tf.Tensor2D;
+    const x = randomNormalTensor([5, 4], rng) as tf.Tensor2D;
+    const labels = [0, 5, 2, 2, 1];
+    const y = tf.tensor1d(labels, 'int32');
+    const pfc = new PartialFC({
+      numClasses: 6,
+      embeddingSize: 4,
+      sampleRate: 1,
+      learningRate: 0.05,
+      momentum: 0.9,
+      weightDecay: 0,
+      initialWeight: w0,
+    });
+    const reference = tf.variable(w0.clone());
+    const optimizer = tf.train.momentum(0.05, 0.9);
+    for (let step = 0; step < 4; step++) {
+      if (step === 2) {
+        pfc.setLearningRate(0.2);
+        optimizer.setLearningRate(0.2);
+      }
+      tf.dispose(pfc.step(x, labels));
+      tf.dispose(optimizer.minimize(() => fullLoss(x, reference, y), true, [reference]) ?? []);
+    }
+    expect(pfc.learningRate).toBe(0.2);
+    expectTensorsClose(pfc.weight, reference, { atol: 1e-5, rtol: 1e-4 });
+    expect(() => pfc.setLearningRate(-1)).toThrow(/learningRate' must be ≥ 0, got -1/);
+    expect(() => pfc.setLearningRate(Number.NaN)).toThrow(/learningRate/);
+    pfc.dispose();
+    optimizer.dispose();
+    tf.dispose([w0, x, y, reference]);
+  });
+
+  it('getRngState / setRngState: a restored (JSON round-tripped) state repeats the class sampling', () => {
+    const pfc = new PartialFC({ numClasses: 500, embeddingSize: 2, sampleRate: 0.05, seed: 3 });
+    pfc.sample([1, 2]);
+    const state = JSON.parse(JSON.stringify(pfc.getRngState())) as ReturnType<PartialFC['getRngState']>;
+    const first = Array.from(pfc.sample([7]).index);
+    const second = Array.from(pfc.sample([7]).index);
+    expect(second).not.toEqual(first);
+    pfc.setRngState(state);
+    expect(Array.from(pfc.sample([7]).index)).toEqual(first);
+    expect(Array.from(pfc.sample([7]).index)).toEqual(second);
+    pfc.dispose();
+  });
+
   it('sampleRate < 1: sampled rows get the gradient of the sub-matrix loss, the others stay untouched', () => {
     const rng = createRng(2);
     const w0 = randomNormalTensor([50, 4], rng, { stddev: 0.3 }) as tf.Tensor2D;

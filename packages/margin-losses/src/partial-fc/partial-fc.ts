@@ -1,6 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { createRng, randomNormalTensor, sampleWithoutReplacement, type Rng } from '@frx/tensor-utils';
+import {
+  createRng,
+  randomNormalTensor,
+  sampleWithoutReplacement,
+  type Rng,
+  type RngState,
+} from '@frx/tensor-utils';
 
 import { cosineLogits } from '../head/cosine-logits';
 import { CLASS_CENTER_INIT_STDDEV } from '../head/margin-head';
@@ -90,7 +96,6 @@ export class PartialFC {
   readonly numClasses: number;
   readonly embeddingSize: number;
   readonly sampleRate: number;
-  readonly learningRate: number;
   readonly momentum: number;
   readonly weightDecay: number;
   /** The class centres `[numClasses, embeddingSize]` (not trainable by tfjs optimizers: this class updates it). */
@@ -100,6 +105,7 @@ export class PartialFC {
   private readonly margin: MarginFunction;
   private readonly interClassFilterThreshold: number;
   private readonly rng: Rng;
+  private lr: number;
 
   constructor(options: PartialFCOptions) {
     const fn = 'PartialFC';
@@ -118,7 +124,7 @@ export class PartialFC {
     this.sampleRate = checkNumber(fn, 'sampleRate', options.sampleRate ?? 0.1, { positive: true });
     if (this.sampleRate > 1)
       throw new MarginOptionError(`${fn}: option 'sampleRate' must be in (0, 1], got ${this.sampleRate}`);
-    this.learningRate = checkNumber(fn, 'learningRate', options.learningRate ?? 0.1);
+    this.lr = checkLearningRate(fn, options.learningRate ?? 0.1);
     this.momentum = checkNumber(fn, 'momentum', options.momentum ?? 0.9);
     this.weightDecay = checkNumber(fn, 'weightDecay', options.weightDecay ?? 5e-4);
     this.interClassFilterThreshold = checkNumber(
@@ -307,11 +313,34 @@ export class PartialFC {
       const previous = scatterIndex === null ? velocity : tf.gather(velocity, index);
       return tf.add(tf.mul(previous, this.momentum), direction);
     });
-    const newWeight = tf.tidy((): tf.Tensor2D => tf.sub(rows, tf.mul(newVelocity, this.learningRate)));
+    const newWeight = tf.tidy((): tf.Tensor2D => tf.sub(rows, tf.mul(newVelocity, this.lr)));
     if (velocity !== null) write(velocity, newVelocity);
     else newVelocity.dispose();
     write(this.weight, newWeight);
     scatterIndex?.dispose();
+  }
+
+  /** The SGD learning rate of the class centres used by the next {@link PartialFC.step}. */
+  get learningRate(): number {
+    return this.lr;
+  }
+
+  /**
+   * Sets the centres' learning rate, e.g. from a scheduler each iteration (`pfc.setLearningRate(scheduler.lr)`),
+   * as arcface_torch's one optimizer does for the backbone and the Partial FC weight together.
+   */
+  setLearningRate(learningRate: number): void {
+    this.lr = checkLearningRate('PartialFC.setLearningRate', learningRate);
+  }
+
+  /** The class-sampling RNG's state (JSON-serialisable), for checkpoints; see {@link PartialFC.setRngState}. */
+  getRngState(): RngState {
+    return this.rng.getState();
+  }
+
+  /** Continues the class sampling from a state returned by {@link PartialFC.getRngState}. */
+  setRngState(state: RngState): void {
+    this.rng.setState(state);
   }
 
   /** Frees the class centres and the velocity. */
@@ -319,4 +348,11 @@ export class PartialFC {
     this.weight.dispose();
     this.velocity?.dispose();
   }
+}
+
+function checkLearningRate(fn: string, value: number): number {
+  if (checkNumber(fn, 'learningRate', value) < 0) {
+    throw new MarginOptionError(`${fn}: option 'learningRate' must be ≥ 0, got ${value}`);
+  }
+  return value;
 }
