@@ -43,8 +43,10 @@ function twoBnModel(): tfl.LayersModel {
   return model;
 }
 
+type Statistics = { mean: number[]; variance: number[] };
+
 /** Per-channel population mean and biased variance of rows of `width` values (plain loops, float64). */
-function stats(rows: number[][]): { mean: number[]; variance: number[] } {
+function stats(rows: number[][]): Statistics {
   const width = rows[0]!.length;
   const mean = Array.from({ length: width }, (_, c) => rows.reduce((s, r) => s + r[c]!, 0) / rows.length);
   const variance = mean.map((m, c) => rows.reduce((s, r) => s + (r[c]! - m) ** 2, 0) / rows.length);
@@ -67,14 +69,21 @@ function chunkInputs(from: number, to: number): { bn1: number[][]; bn2: number[]
   return { bn1, bn2 };
 }
 
-function moving(model: tfl.LayersModel, layer: string): { mean: number[]; variance: number[] } {
-  const [, , mean, variance] = model.getLayer(layer).getWeights();
-  return { mean: Array.from(mean!.dataSync()), variance: Array.from(variance!.dataSync()) };
-}
-
-function expectClose(actual: number[], expected: number[]): void {
-  expect(actual).toHaveLength(expected.length);
-  actual.forEach((a, i) => expect(a).toBeCloseTo(expected[i]!, 4));
+/** bn1's and bn2's moving mean and variance equal the expected statistics (float32 vs float64: 4 decimals). */
+function expectMovingStatistics(model: tfl.LayersModel, bn1: Statistics, bn2: Statistics): void {
+  for (const [name, expected] of [
+    ['bn1', bn1],
+    ['bn2', bn2],
+  ] as const) {
+    const [, , mean, variance] = model.getLayer(name).getWeights();
+    for (const [actual, wanted] of [
+      [mean!.dataSync(), expected.mean],
+      [variance!.dataSync(), expected.variance],
+    ] as const) {
+      expect(actual).toHaveLength(wanted.length);
+      wanted.forEach((w, i) => expect(actual[i]).toBeCloseTo(w, 4));
+    }
+  }
 }
 
 describe('recomputeBatchNormStatistics', () => {
@@ -85,11 +94,7 @@ describe('recomputeBatchNormStatistics', () => {
     expect(result).toBe(2);
     expect(newTensors).toBe(0);
     const { bn1, bn2 } = chunkInputs(0, CASES);
-    const [e1, e2] = [stats(bn1), stats(bn2)];
-    expectClose(moving(model, 'bn1').mean, e1.mean);
-    expectClose(moving(model, 'bn1').variance, e1.variance);
-    expectClose(moving(model, 'bn2').mean, e2.mean);
-    expectClose(moving(model, 'bn2').variance, e2.variance);
+    expectMovingStatistics(model, stats(bn1), stats(bn2));
     model.dispose();
   });
 
@@ -98,12 +103,7 @@ describe('recomputeBatchNormStatistics', () => {
     const series = { values, shape: [CASES, LENGTH, CHANNELS] as [number, number, number] };
     expect(recomputeBatchNormStatistics(model, series, { batchSize: 2 })).toBe(2);
     const chunks = [chunkInputs(0, 2), chunkInputs(2, 4), chunkInputs(4, 5)];
-    const e1 = stats(chunks.flatMap((c) => c.bn1));
-    const e2 = stats(chunks.flatMap((c) => c.bn2));
-    expectClose(moving(model, 'bn1').mean, e1.mean);
-    expectClose(moving(model, 'bn1').variance, e1.variance);
-    expectClose(moving(model, 'bn2').mean, e2.mean);
-    expectClose(moving(model, 'bn2').variance, e2.variance);
+    expectMovingStatistics(model, stats(chunks.flatMap((c) => c.bn1)), stats(chunks.flatMap((c) => c.bn2)));
     model.dispose();
   });
 
