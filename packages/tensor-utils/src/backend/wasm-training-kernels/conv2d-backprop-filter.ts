@@ -1,44 +1,50 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { asTensor, buildTapSource, convGeometry, toChannelsLast } from './conv-geometry';
+import { asTensor, convGeometry, padOrCropSpatial } from './conv-geometry';
 
 /**
  * `Conv2DBackpropFilter` for the wasm backend (missing from tfjs-backend-wasm 4.22): the filter gradient
  * `dW[kh, kw, ci, co] = Σ_{n,h,w} xPad[n, h·s + kh, w·s + kw, ci] · dy[n, h, w, co]`.
  *
- * One `[inChannels, rows] × [rows, outChannels]` matrix product per filter tap on the native (XNNPACK)
- * matMul, where each tap's input window is a block of a phase-rearranged input (see `buildTapSource`)
- * copied as `inChannels` contiguous runs, so no strided element copies and no transposed matMul (which
- * is ~10× slower on wasm) are needed. Inputs: `x` `[batch, inHeight, inWidth, inChannels]`, `dy` `[batch, outHeight, outWidth,
- * outChannels]` (NCHW accepted and transposed); attrs as tfjs's `Conv2DBackpropFilterAttrs`.
+ * The whole gradient is ONE native (XNNPACK) convolution: the padded input transposed to
+ * `[inChannels, H, W, batch]` plays the batch of images (with `batch` channels), dy transposed to
+ * `[outHeight, outWidth, batch, outChannels]` plays the filter, dilated by the forward stride, and the
+ * 'valid' result `[inChannels, kh, kw, outChannels]` is transposed to the filter layout. Measured on
+ * IResNet-18's convolutions (64×64, width 0.5, batch 32) this is 2.2× faster than one matMul per
+ * filter tap (which had to transpose the whole input twice, or split it into stride phases, and
+ * copy a window per tap): the stride-2 cases gain 3-10×, because the dilated convolution reads the
+ * strided taps in place. It also needs one input-sized temporary instead of three.
+ *
+ * Inputs: `x` `[batch, inHeight, inWidth, inChannels]`, `dy` `[batch, outHeight, outWidth,
+ * outChannels]` (NCHW accepted: transposed straight to the layouts above); attrs as tfjs's
+ * `Conv2DBackpropFilterAttrs`. The kernel has no dilation attribute (tfjs's conv2d gradient rejects
+ * dilation > 1), so the forward stride can become the dilation of this convolution, whose own
+ * stride is 1 (tfjs's conv2d requires one of the two to be 1).
  */
 export const conv2dBackpropFilterKernel: tf.KernelFunc = ({ inputs, attrs }) => {
   const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   const xInfo = inputs.x!;
   const dyInfo = inputs.dy!;
   const g = convGeometry(tf.Conv2DBackpropFilter, xInfo.shape, a.filterShape, dyInfo.shape, a, false);
+  const nchw = a.dataFormat === 'NCHW';
   return tf.tidy(() => {
-    const x = toChannelsLast(tf.cast(asTensor<tf.Rank.R4>(xInfo), 'float32'), a.dataFormat);
-    const dy = toChannelsLast(tf.cast(asTensor<tf.Rank.R4>(dyInfo), 'float32'), a.dataFormat);
-    const taps = buildTapSource(x, g);
-    // Tap windows as column blocks of [inChannels, rows]: a slice copies inChannels contiguous runs.
-    const columns = tf.transpose(taps.rows);
-    // dy on the wide grid, as [rows, outChannels]: the same matrix for every tap, so the native matMul
-    // packs it once (tfjs-backend-wasm caches the packed right operand per tensor).
-    const dyWide = tf.pad(dy, [
-      [0, 0],
-      [0, 0],
-      [0, taps.wideWidth - g.outWidth],
-      [0, 0],
-    ]);
-    const dyRows = tf.reshape(tf.transpose(dyWide, [1, 2, 0, 3]), [taps.windowRows, g.outChannels]);
-    const perTap: tf.Tensor2D[] = [];
-    for (let kh = 0; kh < g.filterHeight; kh++) {
-      for (let kw = 0; kw < g.filterWidth; kw++) {
-        const window = tf.slice(columns, [0, taps.windowStart(kh, kw)], [g.inChannels, taps.windowRows]);
-        perTap.push(tf.matMul(window, dyRows));
-      }
-    }
-    return tf.reshape(tf.stack(perTap), [g.filterHeight, g.filterWidth, g.inChannels, g.outChannels]);
+    const x = tf.cast(asTensor<tf.Rank.R4>(xInfo), 'float32');
+    const dy = tf.cast(asTensor<tf.Rank.R4>(dyInfo), 'float32');
+    // [inChannels, H, W, batch]; padding (or cropping the rows and columns no tap reads) is done on
+    // the transposed input so that the transpose, the larger copy, runs on the unpadded tensor.
+    const xT = tf.transpose(x, nchw ? [1, 2, 3, 0] : [3, 1, 2, 0]);
+    const neededHeight = (g.outHeight - 1) * g.strideHeight + g.filterHeight;
+    const neededWidth = (g.outWidth - 1) * g.strideWidth + g.filterWidth;
+    const source = padOrCropSpatial(
+      xT,
+      g.padTop,
+      neededHeight - g.inHeight - g.padTop,
+      g.padLeft,
+      neededWidth - g.inWidth - g.padLeft,
+    );
+    // [outHeight, outWidth, batch, outChannels]
+    const dyFilter = tf.transpose(dy, nchw ? [2, 3, 0, 1] : [1, 2, 0, 3]);
+    const gradient = tf.conv2d(source, dyFilter, 1, 'valid', 'NHWC', [g.strideHeight, g.strideWidth]);
+    return tf.transpose(gradient, [1, 2, 0, 3]);
   });
 };
