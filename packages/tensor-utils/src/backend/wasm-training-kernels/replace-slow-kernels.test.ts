@@ -70,6 +70,63 @@ describe('registerWasmTrainingKernels({ replaceSlowKernels: true })', () => {
     }
   });
 
+  it('Conv2DBackpropInput matches the cpu kernel on the edge cases of the phase decomposition', async () => {
+    // Phases without taps (1×1 stride 2, 2×2 stride 3), stride-2 'same' with its asymmetric padding on
+    // odd and even sizes, IResNet's explicitly padded 3×3/2 'valid', a last row no tap reaches, a
+    // padding larger than the filter, mixed strides, NCHW and batch 1.
+    const cases: {
+      inputShape: number[];
+      filterShape: number[];
+      strides: number | [number, number];
+      pad: unknown;
+      dataFormat: string;
+    }[] = [
+      { inputShape: [2, 9, 8, 3], filterShape: [1, 1, 3, 4], strides: 2, pad: 'valid', dataFormat: 'NHWC' },
+      { inputShape: [2, 8, 7, 2], filterShape: [2, 2, 2, 3], strides: 3, pad: 'same', dataFormat: 'NHWC' },
+      { inputShape: [3, 7, 9, 2], filterShape: [3, 3, 2, 3], strides: 2, pad: 'same', dataFormat: 'NHWC' },
+      { inputShape: [2, 10, 10, 4], filterShape: [3, 3, 4, 5], strides: 2, pad: 'valid', dataFormat: 'NHWC' },
+      { inputShape: [2, 9, 9, 4], filterShape: [3, 3, 4, 5], strides: 2, pad: 'valid', dataFormat: 'NHWC' },
+      {
+        inputShape: [1, 6, 5, 3],
+        filterShape: [2, 3, 3, 2],
+        strides: [2, 1],
+        pad: [
+          [0, 0],
+          [4, 1],
+          [0, 3],
+          [0, 0],
+        ],
+        dataFormat: 'NHWC',
+      },
+      { inputShape: [2, 3, 9, 8], filterShape: [3, 3, 3, 4], strides: 2, pad: 'same', dataFormat: 'NCHW' },
+      { inputShape: [1, 8, 8, 16], filterShape: [3, 3, 16, 8], strides: 2, pad: 1, dataFormat: 'NHWC' },
+    ];
+    const rng = createRng('conv2d-backprop-input-edges');
+    for (const { inputShape, filterShape, strides, pad, dataFormat } of cases) {
+      const info = tf.backend_util.computeConv2DInfo(
+        inputShape as [number, number, number, number],
+        filterShape as [number, number, number, number],
+        strides,
+        1,
+        pad as 'same',
+        undefined,
+        false,
+        dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst',
+      );
+      const dyShape =
+        dataFormat === 'NHWC'
+          ? info.outShape
+          : [info.batchSize, info.outChannels, info.outHeight, info.outWidth];
+      const inputs = { dy: randomHost(rng, dyShape), filter: randomHost(rng, filterShape) };
+      const attrs = { strides, pad, dataFormat, inputShape };
+      const label = JSON.stringify({ filterShape, ...attrs });
+      const expected = await runKernelOn('cpu', 'Conv2DBackpropInput', inputs, attrs);
+      const actual = await runKernelOn('wasm', 'Conv2DBackpropInput', inputs, attrs);
+      expect(actual.shape, label).toEqual(inputShape);
+      expect(relativeError(actual.values, expected.values), label).toBeLessThan(1e-4);
+    }
+  });
+
   it('BatchMatMul with transposed operands matches the cpu kernel (2-D, batched, broadcast)', async () => {
     const rng = createRng('batch-mat-mul');
     const cases: [number[], number[], boolean, boolean][] = [
@@ -100,8 +157,11 @@ describe('registerWasmTrainingKernels({ replaceSlowKernels: true })', () => {
     const before = engineState();
     const mm = await countNewTensors(() => tf.matMul(a, b, true, true));
     const bi = await countNewTensors(() => tf.conv2dTranspose(dy, filter, [2, 7, 6, 2], 2, 'same'));
-    expect([mm.newTensors, bi.newTensors]).toEqual([1, 1]);
+    // 1×1 stride 2: three of the four phases have no taps (zeros).
+    const pointwise = tf.randomNormal<tf.Rank.R4>([1, 1, 2, 5]);
+    const bz = await countNewTensors(() => tf.conv2dTranspose(dy, pointwise, [2, 8, 6, 2], 2, 'valid'));
+    expect([mm.newTensors, bi.newTensors, bz.newTensors]).toEqual([1, 1, 1]);
     expect(engineState()).toEqual(before);
-    tf.dispose([mm.result, bi.result, a, b, dy, filter]);
+    tf.dispose([mm.result, bi.result, bz.result, a, b, dy, filter, pointwise]);
   });
 });
