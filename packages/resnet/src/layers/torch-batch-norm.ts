@@ -47,16 +47,20 @@ function batchNormTraining(
     tf.dispose([xHat, invStd]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [normalised, inv, s] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const dOffset = tf.sum(dy, axes);
-        const dScale = tf.sum(tf.mul(dy, normalised), axes);
-        const dInput = tf.mul(
-          tf.mul(s, tf.div(inv, n)),
-          tf.sub(tf.sub(tf.mul(dy, n), dOffset), tf.mul(normalised, dScale)),
-        );
-        return [dInput, dScale, dOffset];
-      },
+      // tf.customGrad calls gradFunc outside any tidy (unlike a kernel's gradient), so without this
+      // tidy its five full-size temporaries would live until the whole backward pass ends: 257 MB per
+      // BN layer at 112×112, 64 channels, batch 16, enough to exhaust the 4 GB wasm heap.
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [normalised, inv, s] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+          const dOffset = tf.sum(dy, axes);
+          const dScale = tf.sum(tf.mul(dy, normalised), axes);
+          const dInput = tf.mul(
+            tf.mul(s, tf.div(inv, n)),
+            tf.sub(tf.sub(tf.mul(dy, n), dOffset), tf.mul(normalised, dScale)),
+          );
+          return [dInput, dScale, dOffset];
+        }),
     };
   };
   // customGrad's typing takes variadic (Tensor | GradSaveFunc) arguments.
