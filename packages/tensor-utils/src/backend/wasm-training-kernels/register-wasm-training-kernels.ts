@@ -6,6 +6,7 @@ import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { depthwiseConv2dBackpropFilterKernel } from './depthwise-conv2d-backprop-filter';
 import { depthwiseConv2dBackpropInputKernel } from './depthwise-conv2d-backprop-input';
 import { maxPoolGradKernel } from './max-pool-grad';
+import { reduceLeadingAxesByPooling } from './reduce-leading-axes';
 import { unsortedSegmentSumKernel } from './unsorted-segment-sum';
 
 const WASM = 'wasm';
@@ -25,9 +26,11 @@ export const WASM_TRAINING_KERNELS = [
 /**
  * Kernels tfjs-backend-wasm 4.22 has but runs far slower than their forward counterparts, which
  * `registerWasmTrainingKernels({ replaceSlowKernels: true })` replaces: `Conv2DBackpropInput` (about
- * 10× slower than the forward conv) and `BatchMatMul` with transposed operands (10-30× slower).
+ * 10× slower than the forward conv), `BatchMatMul` with transposed operands (10-30× slower), and
+ * `Sum` / `Mean` over the leading axes (the per-channel reductions of BatchNorm and of bias and PReLU
+ * gradients; 4-10× slower than an average pooling, because the native kernels transpose first).
  */
-export const WASM_SLOW_KERNELS = ['Conv2DBackpropInput', 'BatchMatMul'] as const;
+export const WASM_SLOW_KERNELS = ['Conv2DBackpropInput', 'BatchMatMul', 'Sum', 'Mean'] as const;
 
 /**
  * Kernels tfjs-backend-wasm 4.22 has but computes wrongly, which
@@ -141,6 +144,8 @@ export function registerWasmTrainingKernels(
     const replaced = [
       replaceKernel('Conv2DBackpropInput', () => conv2dBackpropInputKernel) ? 'Conv2DBackpropInput' : null,
       replaceKernel('BatchMatMul', batchMatMulTransposedFirst) ? 'BatchMatMul' : null,
+      replaceKernel('Sum', (native) => reduceLeadingAxesByPooling(native, false)) ? 'Sum' : null,
+      replaceKernel('Mean', (native) => reduceLeadingAxesByPooling(native, true)) ? 'Mean' : null,
     ];
     for (const [i, name] of WASM_SLOW_KERNELS.entries()) (replaced[i] ? registered : skipped).push(name);
   }

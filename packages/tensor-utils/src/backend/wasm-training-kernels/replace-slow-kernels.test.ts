@@ -148,6 +148,35 @@ describe('registerWasmTrainingKernels({ replaceSlowKernels: true })', () => {
     }
   });
 
+  it('Sum and Mean match the cpu kernels, over leading axes (pooled) and any other axes (native)', async () => {
+    const rng = createRng('reduce-leading-axes');
+    const cases: { shape: number[]; axis: number | number[]; keepDims: boolean; dtype?: 'int32' }[] = [
+      { shape: [4, 5, 6, 3], axis: [0, 1, 2], keepDims: false },
+      { shape: [4, 5, 6, 3], axis: [2, 0, 1], keepDims: true },
+      { shape: [3, 7, 2, 5], axis: [-4, -3], keepDims: false },
+      { shape: [9, 4], axis: 0, keepDims: false },
+      { shape: [2, 1, 3], axis: [0, 1], keepDims: true },
+      { shape: [1, 1, 5], axis: [0, 1], keepDims: false }, // a single row: native
+      { shape: [4, 5, 6, 3], axis: [1, 2], keepDims: false }, // not leading: native
+      { shape: [4, 5, 3], axis: [0, 2], keepDims: false }, // mixed: native
+      { shape: [4, 5, 3], axis: [0, 1, 2], keepDims: false }, // all axes: native
+      { shape: [6, 4], axis: 0, keepDims: false, dtype: 'int32' }, // int32: native
+    ];
+    for (const kernelName of ['Sum', 'Mean']) {
+      for (const { shape, axis, keepDims, dtype } of cases) {
+        const host = randomHost(rng, shape);
+        const x =
+          dtype === 'int32' ? { ...host, values: host.values.map((v) => Math.round(v * 100)), dtype } : host;
+        const attrs = { axis, keepDims };
+        const label = JSON.stringify({ kernelName, shape, ...attrs, dtype });
+        const expected = await runKernelOn('cpu', kernelName, { x }, attrs);
+        const actual = await runKernelOn('wasm', kernelName, { x }, attrs);
+        expect(actual.shape, label).toEqual(expected.shape);
+        expect(relativeError(actual.values, expected.values), label).toBeLessThan(1e-5);
+      }
+    }
+  });
+
   it('the replacements leave exactly their output and no engine state behind', async () => {
     await tf.setBackend('wasm');
     const a = tf.randomNormal([6, 3]);
@@ -160,8 +189,12 @@ describe('registerWasmTrainingKernels({ replaceSlowKernels: true })', () => {
     // 1×1 stride 2: three of the four phases have no taps (zeros).
     const pointwise = tf.randomNormal<tf.Rank.R4>([1, 1, 2, 5]);
     const bz = await countNewTensors(() => tf.conv2dTranspose(dy, pointwise, [2, 8, 6, 2], 2, 'valid'));
-    expect([mm.newTensors, bi.newTensors, bz.newTensors]).toEqual([1, 1, 1]);
+    const sum = await countNewTensors(() => tf.sum(dy, [0, 1, 2]));
+    const mean = await countNewTensors(() => tf.mean(dy, [0, 1], true));
+    expect([mm.newTensors, bi.newTensors, bz.newTensors, sum.newTensors, mean.newTensors]).toEqual([
+      1, 1, 1, 1, 1,
+    ]);
     expect(engineState()).toEqual(before);
-    tf.dispose([mm.result, bi.result, bz.result, a, b, dy, filter, pointwise]);
+    tf.dispose([mm.result, bi.result, bz.result, sum.result, mean.result, a, b, dy, filter, pointwise]);
   });
 });
