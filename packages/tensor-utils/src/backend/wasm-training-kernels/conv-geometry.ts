@@ -177,6 +177,39 @@ export function padOrCropSpatial(
 }
 
 /**
+ * A stride-1 convolution of `x` padded (positive amounts) or cropped (negative amounts) on its spatial
+ * axes, `'valid'` on the result. Cropping goes through `tf.slice`; padding is handed to the native
+ * conv2d as explicit padding, which XNNPACK applies through its indirection buffer instead of
+ * copying the input (a `tf.pad` would copy it).
+ *
+ * @param dilations the convolution's dilations (default 1).
+ */
+export function convValidPadded(
+  x: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  top: number,
+  bottom: number,
+  left: number,
+  right: number,
+  dilations: number | [number, number] = 1,
+): tf.Tensor4D {
+  const cropped = padOrCropSpatial(
+    x,
+    Math.min(0, top),
+    Math.min(0, bottom),
+    Math.min(0, left),
+    Math.min(0, right),
+  );
+  const padding: tf.backend_util.ExplicitPadding = [
+    [0, 0],
+    [Math.max(0, top), Math.max(0, bottom)],
+    [Math.max(0, left), Math.max(0, right)],
+    [0, 0],
+  ];
+  return tf.conv2d(cropped, filter, 1, padding, 'NHWC', dilations);
+}
+
+/**
  * The input of a strided, dilated convolution rearranged so that the input window of every filter tap
  * is one contiguous block of rows, which `tf.slice` copies with a single memcpy and `tf.matMul` consumes
  * without a transpose.

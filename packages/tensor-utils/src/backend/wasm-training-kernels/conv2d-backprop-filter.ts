@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
-import { asTensor, convGeometry, padOrCropSpatial } from './conv-geometry';
+import { asTensor, convGeometry, convValidPadded } from './conv-geometry';
 
 /**
  * `Conv2DBackpropFilter` for the wasm backend (missing from tfjs-backend-wasm 4.22): the filter gradient
@@ -34,24 +34,17 @@ export const conv2dBackpropFilterKernel: tf.KernelFunc = ({ inputs, attrs }) => 
     // become the convolution's own zero padding, which XNNPACK applies without copying the input.
     const neededHeight = (g.outHeight - 1) * g.strideHeight + g.filterHeight;
     const neededWidth = (g.outWidth - 1) * g.strideWidth + g.filterWidth;
-    const bottom = neededHeight - g.inHeight - g.padTop;
-    const right = neededWidth - g.inWidth - g.padLeft;
-    const source = padOrCropSpatial(
-      channelsFirstBatchLast(x, nchw),
-      Math.min(0, g.padTop),
-      Math.min(0, bottom),
-      Math.min(0, g.padLeft),
-      Math.min(0, right),
-    );
-    const padding: tf.backend_util.ExplicitPadding = [
-      [0, 0],
-      [Math.max(0, g.padTop), Math.max(0, bottom)],
-      [Math.max(0, g.padLeft), Math.max(0, right)],
-      [0, 0],
-    ];
     // [outHeight, outWidth, batch, outChannels]
     const dyFilter = tf.transpose(dy, nchw ? [2, 3, 0, 1] : [1, 2, 0, 3]);
-    const gradient = tf.conv2d(source, dyFilter, 1, padding, 'NHWC', [g.strideHeight, g.strideWidth]);
+    const gradient = convValidPadded(
+      channelsFirstBatchLast(x, nchw),
+      dyFilter,
+      g.padTop,
+      neededHeight - g.inHeight - g.padTop,
+      g.padLeft,
+      neededWidth - g.inWidth - g.padLeft,
+      [g.strideHeight, g.strideWidth],
+    );
     return tf.transpose(gradient, [1, 2, 0, 3]);
   });
 };

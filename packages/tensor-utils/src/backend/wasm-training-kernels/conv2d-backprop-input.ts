@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   asTensor,
   convGeometry,
-  fullCorrelationInput,
+  convValidPadded,
   padOrCropSpatial,
   toChannelsLast,
   type ConvGeometry,
@@ -37,16 +37,18 @@ export const conv2dBackpropInputKernel: tf.KernelFunc = ({ inputs, attrs }) => {
     const filter = tf.cast(asTensor<tf.Rank.R4>(filterInfo), 'float32');
     const dx =
       g.strideHeight === 1 && g.strideWidth === 1
-        ? tf.conv2d(
-            fullCorrelationInput(dy, g),
+        ? convValidPadded(
+            dy,
             flippedTaps(
               filter,
               g,
               { first: 0, step: 1, count: g.filterHeight },
               { first: 0, step: 1, count: g.filterWidth },
             ),
-            1,
-            'valid',
+            g.filterHeight - 1 - g.padTop,
+            g.inHeight - g.outHeight + g.padTop,
+            g.filterWidth - 1 - g.padLeft,
+            g.inWidth - g.outWidth + g.padLeft,
           )
         : phaseDecomposedInputGradient(dy, filter, g);
     return a.dataFormat === 'NCHW' ? tf.transpose(dx, [0, 3, 1, 2]) : dx;
@@ -128,14 +130,16 @@ function phaseDecomposedInputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D, g: C
         { first: ph.firstFlippedTap, step: sH, count: ph.taps },
         { first: pw.firstFlippedTap, step: sW, count: pw.taps },
       );
-      const source = padOrCropSpatial(
-        dy,
-        ph.taps - 1,
-        gridHeight - g.outHeight,
-        pw.taps - 1,
-        gridWidth - g.outWidth,
+      phases.push(
+        convValidPadded(
+          dy,
+          subFilter,
+          ph.taps - 1,
+          gridHeight - g.outHeight,
+          pw.taps - 1,
+          gridWidth - g.outWidth,
+        ),
       );
-      phases.push(tf.conv2d(source, subFilter, 1, 'valid'));
     }
     // [batch, gridHeight, gridWidth, sW, inChannels] -> columns interleaved.
     const interleaved = sW === 1 ? phases[0]! : tf.stack(phases, 3);
