@@ -2,7 +2,8 @@
 // student (KDCTime layout, depth 3) distilled from it, ROCKET and MiniRocket; one JSON line per dataset × method,
 // with the published means from ../shared/data/published-results/summary_small_ucr.md for comparison.
 //
-//   pnpm bench:accuracy -- --datasets GunPoint,CBF --epochs 100 [--batch-size 16] [--no-students] [--rocket-runs 1]
+//   pnpm bench:accuracy -- --datasets GunPoint,CBF --epochs 100 [--student-epochs 200] [--batch-size 16]
+//     [--no-students] [--no-inception] [--no-rocket] [--rocket-runs 1] [--bn-statistics recompute|moving] [--seed 1]
 //
 // Wall-clock budget: the published 1500 InceptionTime epochs are out of reach on wasm (one core); the epochs used
 // are printed with every line. Timings are noisy on a shared 2-core machine.
@@ -51,6 +52,7 @@ const { values: args } = parseArgs({
   options: {
     datasets: { type: 'string', default: ALL.join(',') },
     epochs: { type: 'string', default: '100' },
+    'student-epochs': { type: 'string' },
     'batch-size': { type: 'string', default: '16' },
     'no-students': { type: 'boolean', default: false },
     'no-inception': { type: 'boolean', default: false },
@@ -112,6 +114,7 @@ async function main(): Promise<void> {
   const backend = await initBackend({ backend: 'wasm' });
   const published = readPublished();
   const epochs = Number(args.epochs);
+  const studentEpochs = Number(args['student-epochs'] ?? args.epochs);
   const batchSize = Number(args['batch-size']);
   const seed = Number(args.seed);
   for (const name of args.datasets.split(',')) {
@@ -213,8 +216,8 @@ async function main(): Promise<void> {
       const studentHistory = await trainStudent(student, train, teacherTrainLogits, {
         ...KDCTIME_TRAINING,
         ...STUDENT_PRESETS.kdct,
-        epochs,
-        stepSize: Math.max(1, Math.floor(epochs / 7) - 1),
+        epochs: studentEpochs,
+        stepSize: Math.max(1, Math.floor(studentEpochs / 7) - 1),
         batchSize,
         seed,
         onEpochEnd: progress(`${name} student`),
@@ -230,7 +233,7 @@ async function main(): Promise<void> {
         ...base,
         method: 'kdct-student',
         layout: 'kdctime depth 3',
-        epochs,
+        epochs: studentEpochs,
         batchSize,
         accuracy: studentAccuracy,
         teacherAccuracy,
