@@ -65,7 +65,10 @@ function batchNormTraining(
   };
   // customGrad's typing takes variadic (Tensor | GradSaveFunc) arguments.
   const op = tf.customGrad(forward as unknown as Parameters<typeof tf.customGrad>[0]);
-  const y = tf.tidy(() => op(x, gamma ?? tf.ones([channels]), beta ?? tf.zeros([channels])));
+  // Named so that profiles (tf.profile records a customGrad under its scope's name) show the layer.
+  const y = tf.tidy('TorchBatchNorm', () =>
+    op(x, gamma ?? tf.ones([channels]), beta ?? tf.zeros([channels])),
+  );
   return { y, mean: mean!, variance: variance! };
 }
 
