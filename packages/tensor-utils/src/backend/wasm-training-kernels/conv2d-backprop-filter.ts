@@ -6,14 +6,16 @@ import { asTensor, convGeometry, convValidPadded } from './conv-geometry';
  * `Conv2DBackpropFilter` for the wasm backend (missing from tfjs-backend-wasm 4.22): the filter gradient
  * `dW[kh, kw, ci, co] = Σ_{n,h,w} xPad[n, h·s + kh, w·s + kw, ci] · dy[n, h, w, co]`.
  *
- * The whole gradient is ONE native (XNNPACK) convolution: the padded input transposed to
- * `[inChannels, H, W, batch]` plays the batch of images (with `batch` channels), dy transposed to
+ * The whole gradient is ONE native (XNNPACK) convolution: the input transposed to
+ * `[inChannels, H, W, batch]` (zero padding is the convolution's own) plays the batch of images (with `batch` channels), dy transposed to
  * `[outHeight, outWidth, batch, outChannels]` plays the filter, dilated by the forward stride, and the
  * 'valid' result `[inChannels, kh, kw, outChannels]` is transposed to the filter layout. Measured on
  * IResNet-18's convolutions (64×64, width 0.5, batch 32) this is 2.2× faster than one matMul per
  * filter tap (which had to transpose the whole input twice, or split it into stride phases, and
  * copy a window per tap): the stride-2 cases gain 3-10×, because the dilated convolution reads the
- * strided taps in place. It also needs one input-sized temporary instead of three.
+ * strided taps in place. Its temporaries: the transposed input, the transposed dy and XNNPACK's
+ * packed copy of it (the tap formulation held the padded input, two transposes of it and nine tap
+ * windows until it returned).
  *
  * Inputs: `x` `[batch, inHeight, inWidth, inChannels]`, `dy` `[batch, outHeight, outWidth,
  * outChannels]` (NCHW accepted: transposed straight to the layouts above); attrs as tfjs's
@@ -57,8 +59,11 @@ export const conv2dBackpropFilterKernel: tf.KernelFunc = ({ inputs, attrs }) => 
  */
 function channelsFirstBatchLast(x: tf.Tensor4D, nchw: boolean): tf.Tensor4D {
   const [n, d1, d2, d3] = x.shape;
-  const batchLast = tf.transpose(tf.reshape(x, [n, d1 * d2 * d3]));
-  if (nchw) return tf.reshape(batchLast, [d1, d2, d3, n]);
-  const channelsFirst = tf.transpose(tf.reshape(batchLast, [d1 * d2, d3, n]), [1, 0, 2]);
-  return tf.reshape(channelsFirst, [d3, d1, d2, n]);
+  // Its own tidy frees the intermediate transpose before the convolution allocates.
+  return tf.tidy(() => {
+    const batchLast = tf.transpose(tf.reshape(x, [n, d1 * d2 * d3]));
+    if (nchw) return tf.reshape<tf.Rank.R4>(batchLast, [d1, d2, d3, n]);
+    const channelsFirst = tf.transpose(tf.reshape(batchLast, [d1 * d2, d3, n]), [1, 0, 2]);
+    return tf.reshape<tf.Rank.R4>(channelsFirst, [d3, d1, d2, n]);
+  });
 }
