@@ -68,4 +68,33 @@ describe('TorchBatchNorm', () => {
     }
     input.dispose();
   });
+
+  it('frees its backward temporaries before the rest of the backward pass runs', () => {
+    // tf.customGrad does not tidy a gradient function, and tfjs-core disposes what one leaves only
+    // when the whole backward pass ends. Identity probes around the layer count the live tensors
+    // when the backward pass reaches the layer (after) and leaves it (before): in between there
+    // should be only the probe's own dx and the layer's three gradients (input, γ, β), not the
+    // five full-size temporaries of the closed-form gradient.
+    const counts: number[] = [];
+    const probe = tf.customGrad((t: tf.Tensor) => ({
+      value: tf.clone(t),
+      gradFunc: (dy: tf.Tensor) => {
+        counts.push(tf.memory().numTensors);
+        return tf.clone(dy);
+      },
+    }));
+    const bn = new TorchBatchNorm();
+    // A variable, so that the backward pass goes through the probe before the layer.
+    const input = tf.variable(tf.randomNormal([2, 3, 3, 4]));
+    tf.dispose(bn.apply(input) as tf.Tensor);
+    const weights = [input, ...bn.trainableWeights.map((w) => w.read() as tf.Variable)];
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(probe(bn.apply(probe(input), { training: true }) as tf.Tensor)),
+      weights,
+    );
+    const [whenReached, whenLeft] = counts as [number, number];
+    expect(counts).toHaveLength(2);
+    expect(whenLeft - whenReached).toBeLessThanOrEqual(4);
+    tf.dispose([value, input, ...Object.values(grads)]);
+  });
 });
