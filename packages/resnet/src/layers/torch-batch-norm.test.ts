@@ -76,13 +76,15 @@ describe('TorchBatchNorm', () => {
     // should be only the probe's own dx and the layer's three gradients (input, γ, β), not the
     // five full-size temporaries of the closed-form gradient.
     const counts: number[] = [];
-    const probe = tf.customGrad((t: tf.Tensor) => ({
+    const identity = (t: tf.Tensor) => ({
       value: tf.clone(t),
       gradFunc: (dy: tf.Tensor) => {
         counts.push(tf.memory().numTensors);
         return tf.clone(dy);
       },
-    }));
+    });
+    // customGrad's typing takes variadic (Tensor | GradSaveFunc) arguments.
+    const probe = tf.customGrad(identity as unknown as Parameters<typeof tf.customGrad>[0]);
     const bn = new TorchBatchNorm();
     // A variable, so that the backward pass goes through the probe before the layer.
     const input = tf.variable(tf.randomNormal([2, 3, 3, 4]));
