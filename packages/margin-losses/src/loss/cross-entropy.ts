@@ -41,11 +41,14 @@ export function marginCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf
     (save as tf.GradSaveFunc)([probabilities, m, valid, count]);
     return {
       value,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [p, mk, v, n] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Scalar];
-        const perLogit = tf.div(tf.mul(tf.sub(p, mk), tf.expandDims(v, 1)), n);
-        return [tf.mul(dy, perLogit), tf.zerosLike(mk)];
-      },
+      // tf.customGrad runs gradFunc outside any tidy: without this one, the [batch, classes] temporaries
+      // would live until the whole backward pass ends.
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const [p, mk, v, n] = saved as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Scalar];
+          const perLogit = tf.div(tf.mul(tf.sub(p, mk), tf.expandDims(v, 1)), n);
+          return [tf.mul(dy, perLogit), tf.zerosLike(mk)];
+        }),
     };
   });
   const loss = op(logits, mask) as tf.Scalar;
