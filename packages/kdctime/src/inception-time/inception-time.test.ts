@@ -104,4 +104,83 @@ describe('ZeroPaddedMaxPool1D', () => {
     expect(() => new ZeroPaddedMaxPool1D({ poolSize: 2 })).toThrow(/odd/);
     expect(new ZeroPaddedMaxPool1D({ poolSize: 5 }).getConfig().poolSize).toBe(5);
   });
+
+  it('matches the autodiff gradient of a running maximum of zero-padded slices, with ties, on cpu and wasm', async () => {
+    const runningMax = (x: tf.Tensor3D, poolSize: number) => {
+      const half = (poolSize - 1) / 2;
+      const padded = tf.pad(x, [
+        [0, 0],
+        [half, half],
+        [0, 0],
+      ]);
+      let out = tf.slice(padded, [0, 0, 0], [-1, x.shape[1], -1]);
+      for (let k = 1; k < poolSize; k++)
+        out = tf.maximum(out, tf.slice(padded, [0, k, 0], [-1, x.shape[1], -1]));
+      return out;
+    };
+    for (const backend of ['wasm', 'cpu'] as const) {
+      await initBackend({ backend });
+      for (const [length, poolSize] of [
+        [7, 3],
+        [7, 5],
+        [2, 5],
+        [1, 3],
+      ] as const) {
+        // small integers: many ties, and negative windows where the padding wins
+        const values = Array.from({ length: 2 * length * 3 }, (_, i) => ((i * 7919) % 5) - 2);
+        const x = tf.tensor3d(values, [2, length, 3]);
+        const w = tf.tensor3d(
+          values.map((_, i) => 1 + i),
+          [2, length, 3],
+        );
+        const pool = new ZeroPaddedMaxPool1D({ poolSize });
+        const ours = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(pool.apply(t) as tf.Tensor, w)))(x);
+        const reference = tf.grad((t: tf.Tensor) =>
+          tf.sum(tf.mul(runningMax(t as tf.Tensor3D, poolSize), w)),
+        )(x);
+        expectTensorsClose(pool.apply(x) as tf.Tensor, runningMax(x, poolSize));
+        expectTensorsClose(ours, reference);
+        tf.dispose([x, w, ours, reference]);
+      }
+    }
+  });
+
+  it('sends the gradient to the first maximum of each window, none to the padding (PyTorch max_pool1d)', async () => {
+    // PyTorch 1.13: x = [-1, -2, 3, 3], F.max_pool1d(F.pad(x, (1, 1)), 3, 1) = [0, 3, 3, 3]; the gradient of
+    // Σ y·[1, 10, 100, 1000] is [0, 0, 1110, 0] (the tie of the last two windows goes to x[2]).
+    // Second channel: constant 5 (PyTorch: [2, 1, 1, 0]). Checked on both backends (wasm's MaxPoolGrad is ours).
+    for (const backend of ['wasm', 'cpu'] as const) {
+      await initBackend({ backend });
+      const x = tf.tensor3d([
+        [
+          [-1, 5],
+          [-2, 5],
+          [3, 5],
+          [3, 5],
+        ],
+      ]);
+      const weights = tf.tensor3d([
+        [
+          [1, 1],
+          [10, 1],
+          [100, 1],
+          [1000, 1],
+        ],
+      ]);
+      const pool = new ZeroPaddedMaxPool1D();
+      const grad = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(pool.apply(input) as tf.Tensor, weights)));
+      const before = tf.memory().numTensors;
+      const dx = grad(x);
+      expect(tf.memory().numTensors).toBe(before + 1);
+      expectTensorsClose(dx, [
+        [
+          [0, 2],
+          [0, 1],
+          [1110, 1],
+          [0, 0],
+        ],
+      ]);
+      tf.dispose([x, weights, dx]);
+    }
+  });
 });
