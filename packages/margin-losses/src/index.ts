@@ -36,7 +36,7 @@ export { MarginHead, CLASS_CENTER_INIT_STDDEV } from './head/margin-head';
 export type { MarginHeadArgs, MarginHeadMargin } from './head/margin-head';
 export { registerMarginLayers } from './register';
 
-export { PartialFC } from './partial-fc/partial-fc';
+export { PartialFC, samplePartialFCClasses } from './partial-fc/partial-fc';
 export type {
   MarginFunction,
   PartialFCOptions,

@@ -7,11 +7,12 @@ import {
   cosineLogits,
   marginCrossEntropy,
   normFaceLogits,
+  samplePartialFCClasses,
   x2SoftmaxLogits,
   CLASS_CENTER_INIT_STDDEV,
   type MarginFunction,
 } from '@frx/margin-losses';
-import { createRng, randomNormalTensor, sampleWithoutReplacement, type Rng } from '@frx/tensor-utils';
+import { createRng, randomNormalTensor, type Rng } from '@frx/tensor-utils';
 
 import type { FaceConfig } from '../config/face-config';
 
@@ -89,22 +90,14 @@ export class FaceHead {
     );
   }
 
-  /** Draws this step's classes from `rng` (no draw at sample rate 1). */
+  /**
+   * Draws this step's classes from `rng` with Partial FC v2's sampling (`samplePartialFCClasses` of
+   * `@frx/margin-losses`); no draw, and all classes, when the rate keeps every class.
+   */
   sample(labels: Int32Array, rng: Rng): ClassSample {
-    const budget = Math.floor(this.config.sampleRate * this.numClasses);
-    if (budget >= this.numClasses) return { index: null, labels };
-    const present = Array.from(new Set(labels)).sort((a, b) => a - b);
-    let index = Int32Array.from(present);
-    if (budget > present.length) {
-      const positive = new Set(present);
-      const others: number[] = [];
-      for (let c = 0; c < this.numClasses; c++) if (!positive.has(c)) others.push(c);
-      const picked = sampleWithoutReplacement(others.length, budget - present.length, rng);
-      index = Int32Array.from([...present, ...Array.from(picked, (i) => others[i]!)]).sort();
-    }
-    const position = new Map<number, number>();
-    index.forEach((c, i) => position.set(c, i));
-    return { index, labels: Int32Array.from(labels, (l) => position.get(l)!) };
+    if (Math.floor(this.config.sampleRate * this.numClasses) >= this.numClasses)
+      return { index: null, labels };
+    return samplePartialFCClasses(labels, this.numClasses, this.config.sampleRate, rng, 'FaceHead.sample');
   }
 
   /**

@@ -6,7 +6,7 @@ import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
 
 import { arcFaceLogits } from '../logits/arc-face';
 import { marginCrossEntropy } from '../loss/cross-entropy';
-import { PartialFC } from './partial-fc';
+import { PartialFC, samplePartialFCClasses } from './partial-fc';
 
 /** The reference: a plain full-FC loss over the given centres (no sampling, no remapping). */
 function fullLoss(features: tf.Tensor2D, weight: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
@@ -89,6 +89,27 @@ describe('PartialFC', () => {
     pfc.dispose();
     optimizer.dispose();
     tf.dispose([w0, x, y, reference]);
+  });
+
+  it('samplePartialFCClasses: PartialFC.sample as a function of an RNG; -1 rows and bad rates', () => {
+    const pfc = new PartialFC({ numClasses: 300, embeddingSize: 2, sampleRate: 0.1, seed: 8 });
+    const rng = createRng(8); // the instance's stream
+    for (const labels of [[5, 299, 5, -1], [0], [-1, -1]]) {
+      const a = pfc.sample(labels);
+      const b = samplePartialFCClasses(labels, 300, 0.1, rng);
+      expect(Array.from(b.index)).toEqual(Array.from(a.index));
+      expect(Array.from(b.labels)).toEqual(Array.from(a.labels));
+      expect(b.index).toHaveLength(30);
+    }
+    const { index, labels } = samplePartialFCClasses([5, -1, 299], 300, 0.1, createRng(1));
+    expect(labels[1]).toBe(-1);
+    expect(index[labels[0]!]).toBe(5);
+    expect(index[labels[2]!]).toBe(299);
+    expect(() => samplePartialFCClasses([1], 300, 0, rng)).toThrow(/sampleRate must be in \(0, 1\], got 0/);
+    expect(() => samplePartialFCClasses([300], 300, 0.5, rng, 'Head')).toThrow(
+      /Head: label 300 at position 0/,
+    );
+    pfc.dispose();
   });
 
   it('getRngState / setRngState: a restored (JSON round-tripped) state repeats the class sampling', () => {

@@ -174,56 +174,7 @@ export class PartialFC {
    * @param labels `[batch]` class ids in [0, numClasses), or -1 to ignore a row.
    */
   sample(labels: ArrayLike<number> | tf.Tensor1D): PartialFCSample {
-    const values = labels instanceof tf.Tensor ? labels.dataSync() : labels;
-    const present = new Set<number>();
-    for (let i = 0; i < values.length; i++) {
-      const y = values[i]!;
-      if (y === -1) continue;
-      if (!Number.isInteger(y) || y < 0 || y >= this.numClasses) {
-        throw new MarginOptionError(
-          `PartialFC.sample: label ${y} at position ${i} is outside [0, ${this.numClasses}) and not -1`,
-        );
-      }
-      present.add(y);
-    }
-    const positives = Int32Array.from(present).sort();
-    const budget = Math.floor(this.sampleRate * this.numClasses);
-    let index = positives;
-    if (budget > positives.length) {
-      const ranks = sampleWithoutReplacement(
-        this.numClasses - positives.length,
-        budget - positives.length,
-        this.rng,
-      ).sort();
-      // The r-th negative class (in increasing order) is r plus the number of positives below it.
-      const negatives = new Int32Array(ranks.length);
-      let p = 0;
-      for (let i = 0; i < ranks.length; i++) {
-        while (p < positives.length && positives[p]! <= ranks[i]! + p) p++;
-        negatives[i] = ranks[i]! + p;
-      }
-      index = new Int32Array(budget);
-      index.set(positives);
-      index.set(negatives, positives.length);
-      index.sort();
-    }
-    const remapped = new Int32Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const y = values[i]!;
-      if (y === -1) {
-        remapped[i] = -1;
-        continue;
-      }
-      let lo = 0;
-      let hi = index.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (index[mid]! < y) lo = mid + 1;
-        else hi = mid;
-      }
-      remapped[i] = lo;
-    }
-    return { index, labels: remapped };
+    return samplePartialFCClasses(labels, this.numClasses, this.sampleRate, this.rng, 'PartialFC.sample');
   }
 
   /**
@@ -355,4 +306,84 @@ function checkLearningRate(fn: string, value: number): number {
     throw new MarginOptionError(`${fn}: option 'learningRate' must be ≥ 0, got ${value}`);
   }
   return value;
+}
+
+/**
+ * Partial FC v2's class selection for one step, as a pure function of the labels and an RNG: the sorted unique
+ * labels of the batch plus `⌊sampleRate·numClasses⌋ − |positives|` other classes drawn uniformly without
+ * replacement from `rng` (one `sampleWithoutReplacement` call; none when the positives alone reach the budget),
+ * sorted; the labels remapped into that selection (-1 stays -1). {@link PartialFC.sample} is this with the
+ * instance's settings and RNG; heads that own their class centres differently (e.g. as an ordinary trainable
+ * variable) can share the sampling.
+ *
+ * @param labels `[batch]` class ids in [0, numClasses), or -1 to ignore a row.
+ * @param numClasses number of classes C.
+ * @param sampleRate share of classes kept, in (0, 1].
+ * @param rng the stream the negatives are drawn from (advanced in place).
+ * @param owner name used in error messages.
+ * @throws MarginOptionError for a label outside [0, C) other than -1, or a bad `sampleRate`.
+ *
+ * @example
+ * const { index, labels: remapped } = samplePartialFCClasses([3, 7, 3], 1000, 0.1, createRng(1)); // 100 classes
+ */
+export function samplePartialFCClasses(
+  labels: ArrayLike<number> | tf.Tensor1D,
+  numClasses: number,
+  sampleRate: number,
+  rng: Rng,
+  owner = 'samplePartialFCClasses',
+): PartialFCSample {
+  if (!(sampleRate > 0 && sampleRate <= 1)) {
+    throw new MarginOptionError(`${owner}: sampleRate must be in (0, 1], got ${sampleRate}`);
+  }
+  const values = labels instanceof tf.Tensor ? labels.dataSync() : labels;
+  const present = new Set<number>();
+  for (let i = 0; i < values.length; i++) {
+    const y = values[i]!;
+    if (y === -1) continue;
+    if (!Number.isInteger(y) || y < 0 || y >= numClasses) {
+      throw new MarginOptionError(
+        `${owner}: label ${y} at position ${i} is outside [0, ${numClasses}) and not -1`,
+      );
+    }
+    present.add(y);
+  }
+  const positives = Int32Array.from(present).sort();
+  const budget = Math.floor(sampleRate * numClasses);
+  let index = positives;
+  if (budget > positives.length) {
+    const ranks = sampleWithoutReplacement(
+      numClasses - positives.length,
+      budget - positives.length,
+      rng,
+    ).sort();
+    // The r-th negative class (in increasing order) is r plus the number of positives below it.
+    const negatives = new Int32Array(ranks.length);
+    let p = 0;
+    for (let i = 0; i < ranks.length; i++) {
+      while (p < positives.length && positives[p]! <= ranks[i]! + p) p++;
+      negatives[i] = ranks[i]! + p;
+    }
+    index = new Int32Array(budget);
+    index.set(positives);
+    index.set(negatives, positives.length);
+    index.sort();
+  }
+  const remapped = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const y = values[i]!;
+    if (y === -1) {
+      remapped[i] = -1;
+      continue;
+    }
+    let lo = 0;
+    let hi = index.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (index[mid]! < y) lo = mid + 1;
+      else hi = mid;
+    }
+    remapped[i] = lo;
+  }
+  return { index, labels: remapped };
 }
