@@ -8,10 +8,9 @@ import { createRng } from '../../random/rng';
 import { countNewTensors } from '../../testing/count-new-tensors';
 import {
   engineState,
+  expectConvGradientMatchesCpu,
   pick,
-  randomHost,
   randomPadding,
-  relativeError,
   runKernelOn,
 } from './kernel-test-harness';
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels';
@@ -34,26 +33,8 @@ describe('wasm Conv2DBackpropFilter', () => {
       const strides = pick(rng, [1, 2, 3, [1, 2], [3, 1]] as const);
       const pad = randomPadding(rng, dataFormat);
       const xShape = dataFormat === 'NHWC' ? [n, h, w, cin] : [n, cin, h, w];
-      const info = tf.backend_util.computeConv2DInfo(
-        xShape as [number, number, number, number],
-        filterShape as [number, number, number, number],
-        strides as number | [number, number],
-        1,
-        pad,
-        undefined,
-        false,
-        dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst',
-      );
-      if (info.outHeight < 1 || info.outWidth < 1) continue;
-      const dyShape = dataFormat === 'NHWC' ? info.outShape : [n, cout, info.outHeight, info.outWidth];
-      const inputs = { x: randomHost(rng, xShape), dy: randomHost(rng, dyShape) };
-      const attrs = { strides, pad, dataFormat, filterShape };
-      const label = JSON.stringify({ xShape, ...attrs });
-      const expected = await runKernelOn('cpu', 'Conv2DBackpropFilter', inputs, attrs);
-      const actual = await runKernelOn('wasm', 'Conv2DBackpropFilter', inputs, attrs);
-      expect(actual.shape, label).toEqual(filterShape);
-      expect(relativeError(actual.values, expected.values), label).toBeLessThan(1e-4);
-      checked++;
+      const c = { xShape, filterShape, strides, pad, dataFormat };
+      if (await expectConvGradientMatchesCpu('Conv2DBackpropFilter', c, rng)) checked++;
     }
   });
 
@@ -90,27 +71,8 @@ describe('wasm Conv2DBackpropFilter', () => {
     ];
     const rng = createRng('conv2d-backprop-filter-edges');
     for (const { xShape, filterShape, strides, pad, dataFormat } of cases) {
-      const info = tf.backend_util.computeConv2DInfo(
-        xShape as [number, number, number, number],
-        filterShape as [number, number, number, number],
-        strides,
-        1,
-        pad as 'same',
-        undefined,
-        false,
-        dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst',
-      );
-      const dyShape =
-        dataFormat === 'NHWC'
-          ? info.outShape
-          : [info.batchSize, info.outChannels, info.outHeight, info.outWidth];
-      const inputs = { x: randomHost(rng, xShape), dy: randomHost(rng, dyShape) };
-      const attrs = { strides, pad, dataFormat, filterShape };
-      const label = JSON.stringify({ xShape, ...attrs });
-      const expected = await runKernelOn('cpu', 'Conv2DBackpropFilter', inputs, attrs);
-      const actual = await runKernelOn('wasm', 'Conv2DBackpropFilter', inputs, attrs);
-      expect(actual.shape, label).toEqual(filterShape);
-      expect(relativeError(actual.values, expected.values), label).toBeLessThan(1e-4);
+      const c = { xShape, filterShape, strides, pad, dataFormat };
+      expect(await expectConvGradientMatchesCpu('Conv2DBackpropFilter', c, rng)).toBe(true);
     }
   });
 

@@ -2,6 +2,8 @@
 // files import the cpu and wasm backends; this module only switches between them.
 import * as tf from '@tensorflow/tfjs-core';
 
+import { expect } from 'vitest';
+
 import type { Rng } from '../../random/rng';
 
 /** A kernel input as plain data, so the same values can be uploaded to both backends. */
@@ -131,4 +133,69 @@ export function undilateFilter(g: KernelRun, dh: number, dw: number): KernelRun 
     }
   }
   return { values, shape: [kh, kw, c, m] };
+}
+
+/** One convolution geometry of a conv-gradient kernel test. */
+export interface ConvGradientCase {
+  /** The forward input's shape (`x` of Conv2DBackpropFilter, `inputShape` of Conv2DBackpropInput). */
+  xShape: number[];
+  filterShape: number[];
+  strides: number | readonly [number, number];
+  pad: unknown;
+  dataFormat: string;
+}
+
+/**
+ * Runs `Conv2DBackpropFilter` or `Conv2DBackpropInput` for one geometry on the cpu and wasm backends with the
+ * same seeded random inputs (dy of the forward's output shape) and returns both results and a label naming the
+ * case; `null` when the geometry has an empty output (nothing to check).
+ */
+export async function runConvGradientOnBoth(
+  kernelName: 'Conv2DBackpropFilter' | 'Conv2DBackpropInput',
+  c: ConvGradientCase,
+  rng: Rng,
+): Promise<{ expected: KernelRun; actual: KernelRun; label: string; outputShape: number[] } | null> {
+  const info = tf.backend_util.computeConv2DInfo(
+    c.xShape as [number, number, number, number],
+    c.filterShape as [number, number, number, number],
+    c.strides as number | [number, number],
+    1,
+    c.pad as 'same',
+    undefined,
+    false,
+    c.dataFormat === 'NHWC' ? 'channelsLast' : 'channelsFirst',
+  );
+  if (info.outHeight < 1 || info.outWidth < 1) return null;
+  const dyShape =
+    c.dataFormat === 'NHWC'
+      ? info.outShape
+      : [info.batchSize, info.outChannels, info.outHeight, info.outWidth];
+  const { strides, pad, dataFormat, filterShape } = c;
+  const filterGradient = kernelName === 'Conv2DBackpropFilter';
+  const inputs: Record<string, HostTensor> = filterGradient
+    ? { x: randomHost(rng, c.xShape), dy: randomHost(rng, dyShape) }
+    : { dy: randomHost(rng, dyShape), filter: randomHost(rng, filterShape) };
+  const attrs = filterGradient
+    ? { strides, pad, dataFormat, filterShape }
+    : { strides, pad, dataFormat, inputShape: c.xShape };
+  const label = JSON.stringify({ kernelName, xShape: c.xShape, filterShape, strides, pad, dataFormat });
+  const expected = await runKernelOn('cpu', kernelName, inputs, attrs);
+  const actual = await runKernelOn('wasm', kernelName, inputs, attrs);
+  return { expected, actual, label, outputShape: filterGradient ? filterShape : c.xShape };
+}
+
+/**
+ * Asserts that the wasm kernel matches the cpu kernel for one geometry (shape equal, relative error < 1e-4).
+ * Returns false, checking nothing, when the geometry has an empty output.
+ */
+export async function expectConvGradientMatchesCpu(
+  kernelName: 'Conv2DBackpropFilter' | 'Conv2DBackpropInput',
+  c: ConvGradientCase,
+  rng: Rng,
+): Promise<boolean> {
+  const run = await runConvGradientOnBoth(kernelName, c, rng);
+  if (run === null) return false;
+  expect(run.actual.shape, run.label).toEqual(run.outputShape);
+  expect(relativeError(run.actual.values, run.expected.values), run.label).toBeLessThan(1e-4);
+  return true;
 }
