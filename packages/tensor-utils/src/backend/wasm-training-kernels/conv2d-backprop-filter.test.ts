@@ -9,8 +9,7 @@ import { countNewTensors } from '../../testing/count-new-tensors';
 import {
   engineState,
   expectConvGradientMatchesCpu,
-  pick,
-  randomPadding,
+  randomConvCase,
   runKernelOn,
 } from './kernel-test-harness';
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels';
@@ -25,15 +24,7 @@ describe('wasm Conv2DBackpropFilter', () => {
     const rng = createRng('conv2d-backprop-filter');
     let checked = 0;
     while (checked < 60) {
-      const dataFormat = checked % 5 === 4 ? 'NCHW' : 'NHWC';
-      const n = 1 + rng.int(4);
-      const [h, w] = [1 + rng.int(9), 1 + rng.int(9)];
-      const [cin, cout] = [1 + rng.int(5), 1 + rng.int(5)];
-      const filterShape = [1 + rng.int(4), 1 + rng.int(4), cin, cout];
-      const strides = pick(rng, [1, 2, 3, [1, 2], [3, 1]] as const);
-      const pad = randomPadding(rng, dataFormat);
-      const xShape = dataFormat === 'NHWC' ? [n, h, w, cin] : [n, cin, h, w];
-      const c = { xShape, filterShape, strides, pad, dataFormat };
+      const c = randomConvCase(rng, checked % 5 === 4 ? 'NCHW' : 'NHWC');
       if (await expectConvGradientMatchesCpu('Conv2DBackpropFilter', c, rng)) checked++;
     }
   });

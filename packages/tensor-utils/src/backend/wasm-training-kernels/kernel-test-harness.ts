@@ -199,3 +199,18 @@ export async function expectConvGradientMatchesCpu(
   expect(relativeError(run.actual.values, run.expected.values), run.label).toBeLessThan(1e-4);
   return true;
 }
+
+/**
+ * A seeded random convolution geometry for the cpu-vs-wasm gradient tests: batch 1-4, 1-9 × 1-9 images, 1-5
+ * channels in and out, 1-4 × 1-4 filters, strides 1, 2, 3, [1, 2] or [3, 1], and a random padding.
+ */
+export function randomConvCase(rng: Rng, dataFormat: 'NHWC' | 'NCHW'): ConvGradientCase {
+  const n = 1 + rng.int(4);
+  const [h, w] = [1 + rng.int(9), 1 + rng.int(9)];
+  const [cin, cout] = [1 + rng.int(5), 1 + rng.int(5)];
+  const filterShape = [1 + rng.int(4), 1 + rng.int(4), cin, cout];
+  const strides = pick(rng, [1, 2, 3, [1, 2], [3, 1]] as const);
+  const pad = randomPadding(rng, dataFormat);
+  const xShape = dataFormat === 'NHWC' ? [n, h, w, cin] : [n, cin, h, w];
+  return { xShape, filterShape, strides, pad, dataFormat };
+}
