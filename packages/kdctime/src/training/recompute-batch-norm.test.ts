@@ -107,6 +107,28 @@ describe('recomputeBatchNormStatistics', () => {
     model.dispose();
   });
 
+  it('keeps the variance of inputs far from zero (offset 10⁴, spread ~1): no E[x²] − E[x]² cancellation', () => {
+    const input = tfl.input({ shape: [LENGTH, CHANNELS] });
+    const model = tfl.model({
+      inputs: input,
+      outputs: tfl.layers.batchNormalization({ name: 'bn1' }).apply(input) as tfl.SymbolicTensor,
+    });
+    // 10⁴ + k/8: exact in float32; per channel c the values are 10⁴ + (i mod 7)/8 with i the row index.
+    const offset = Float32Array.from(
+      { length: CASES * LENGTH * CHANNELS },
+      (_, i) => 1e4 + (((i >> 1) % 7) + (i % 2)) / 8,
+    );
+    const series = { values: offset, shape: [CASES, LENGTH, CHANNELS] as [number, number, number] };
+    recomputeBatchNormStatistics(model, series, { batchSize: 2 });
+    const rows = Array.from({ length: CASES * LENGTH }, (_, r) => [offset[2 * r]!, offset[2 * r + 1]!]);
+    const expected = stats(rows);
+    const [, , mean, variance] = model.getLayer('bn1').getWeights();
+    Array.from(mean!.dataSync()).forEach((m, c) => expect(m).toBeCloseTo(expected.mean[c]!, 2));
+    Array.from(variance!.dataSync()).forEach((v, c) => expect(v).toBeCloseTo(expected.variance[c]!, 4));
+    expect(expected.variance[0]).toBeGreaterThan(0.02); // a real spread, (0…6)/8
+    model.dispose();
+  });
+
   it('rejects shared layers, bad shapes and unknown options', () => {
     const input = tfl.input({ shape: [LENGTH, CHANNELS] });
     const shared = tfl.layers.batchNormalization({ name: 'shared' });

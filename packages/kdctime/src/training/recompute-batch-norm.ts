@@ -23,8 +23,9 @@ export interface RecomputeBatchNormOptions {
  * At convergence the recomputed statistics equal what the moving averages tend to.
  *
  * With more series than `batchSize`, the forward passes run in chunks and the statistics are pooled over all
- * series (sums of x and x² accumulated in float32 per channel). Layers the model calls more than once (shared BN)
- * are rejected. The model's weights are changed in place; no other state is touched.
+ * series (per-chunk two-pass moments, combined in float64). Layers the model calls more than once (shared BN)
+ * are rejected; batch normalisation inside nested models is not visited. The model's weights are changed in
+ * place; no other state is touched.
  *
  * @param model - a model containing `BatchNormalization` layers (channel axis last), e.g. {@link inceptionTime}.
  * @param series - `[cases, length, channels]`, typically the training series.
@@ -73,52 +74,51 @@ export function recomputeBatchNormStatistics(
     outputs: layers.map((l) => l.input as tfl.SymbolicTensor),
   });
   // The training-mode pass below also moves the layers' moving averages; they are overwritten at the end.
-  const sums = layers.map(() => null as tf.Tensor1D | null);
-  const squares = layers.map(() => null as tf.Tensor1D | null);
-  const rows = layers.map(() => 0);
+  // Per chunk, each layer's per-channel mean and (biased) variance come from a two-pass tf.moments; chunks are
+  // pooled on the host in float64 (Chan et al.'s parallel update), so no E[x²] − E[x]² cancellation.
+  const count = layers.map(() => 0);
+  const mean = layers.map(() => null as Float64Array | null);
+  const m2 = layers.map(() => null as Float64Array | null);
   const values = Float32Array.from(series.values);
-  try {
-    for (let from = 0; from < cases; from += batchSize) {
-      const size = Math.min(batchSize, cases - from);
-      tf.tidy(() => {
-        const x = tf.tensor3d(values.subarray(from * length * channels, (from + size) * length * channels), [
-          size,
-          length,
-          channels,
-        ]);
-        const raw = probe.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
-        const inputs = Array.isArray(raw) ? raw : [raw];
-        inputs.forEach((input, i) => {
-          const width = input.shape.at(-1)!;
-          const flat = tf.reshape(input, [-1, width]);
-          const sum = tf.sum<tf.Tensor1D>(flat, 0);
-          const square = tf.sum<tf.Tensor1D>(tf.square(flat), 0);
-          const previousSum = sums[i];
-          const previousSquare = squares[i];
-          sums[i] = tf.keep(previousSum ? tf.add<tf.Tensor1D>(previousSum, sum) : sum);
-          squares[i] = tf.keep(previousSquare ? tf.add<tf.Tensor1D>(previousSquare, square) : square);
-          previousSum?.dispose();
-          previousSquare?.dispose();
-          rows[i]! += flat.shape[0];
-        });
-      });
-    }
-    tf.tidy(() => {
-      layers.forEach((layer, i) => {
-        const mean = tf.div(sums[i]!, rows[i]!);
-        const variance = tf.relu(tf.sub(tf.div(squares[i]!, rows[i]!), tf.square(mean)));
-        const weights = layer.weights;
-        const movingMean = weights.find((w) => /moving_mean/.test(w.originalName));
-        const movingVariance = weights.find((w) => /moving_variance/.test(w.originalName));
-        if (!movingMean || !movingVariance) {
-          throw new Error(`${owner}: layer "${layer.name}" has no moving_mean / moving_variance weights`);
-        }
-        movingMean.write(mean);
-        movingVariance.write(variance);
+  for (let from = 0; from < cases; from += batchSize) {
+    const size = Math.min(batchSize, cases - from);
+    const chunk = tf.tidy(() => {
+      const x = tf.tensor3d(values.subarray(from * length * channels, (from + size) * length * channels), [
+        size,
+        length,
+        channels,
+      ]);
+      const raw = probe.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
+      return (Array.isArray(raw) ? raw : [raw]).map((input) => {
+        const flat = tf.reshape(input, [-1, input.shape.at(-1)!]);
+        const moments = tf.moments(flat, 0);
+        return { rows: flat.shape[0], mean: moments.mean.dataSync(), variance: moments.variance.dataSync() };
       });
     });
-  } finally {
-    tf.dispose([...sums, ...squares].filter((t): t is tf.Tensor1D => t !== null));
+    chunk.forEach(({ rows, mean: chunkMean, variance: chunkVariance }, i) => {
+      const before = count[i]!;
+      const total = before + rows;
+      const runningMean = (mean[i] ??= new Float64Array(chunkMean.length));
+      const runningM2 = (m2[i] ??= new Float64Array(chunkMean.length));
+      for (let c = 0; c < chunkMean.length; c++) {
+        const delta = chunkMean[c]! - runningMean[c]!;
+        runningMean[c]! += (delta * rows) / total;
+        runningM2[c]! += chunkVariance[c]! * rows + ((delta * delta * before) / total) * rows;
+      }
+      count[i] = total;
+    });
   }
+  tf.tidy(() => {
+    layers.forEach((layer, i) => {
+      const weights = layer.weights;
+      const movingMean = weights.find((w) => /moving_mean/.test(w.originalName));
+      const movingVariance = weights.find((w) => /moving_variance/.test(w.originalName));
+      if (!movingMean || !movingVariance) {
+        throw new Error(`${owner}: layer "${layer.name}" has no moving_mean / moving_variance weights`);
+      }
+      movingMean.write(tf.tensor1d(Float32Array.from(mean[i]!)));
+      movingVariance.write(tf.tensor1d(Float32Array.from(m2[i]!, (v) => v / count[i]!)));
+    });
+  });
   return layers.length;
 }
