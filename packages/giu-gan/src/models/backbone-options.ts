@@ -5,7 +5,7 @@ import { checkKeys, GanOptionError, oneOf, positiveInt } from '../internal/valid
 import { checkGIUOptions, GIUModule, type GIUModuleArgs } from '../layers/giu-module';
 import { RepresentativeBatchNorm } from '../layers/representative-batch-norm';
 import { SelfAttention } from '../layers/self-attention';
-import { DCGAN_INIT_STDDEV } from '../layers/spectral-conv-2d';
+import { DCGAN_INIT_STDDEV } from '../layers/spectral-layer';
 
 /** What sits at an attention slot: nothing (DCGAN), SAGAN self-attention, or a GIU module. */
 export type AttentionKind = 'none' | 'self-attention' | 'giu';
