@@ -8,6 +8,7 @@ import {
   type Initializer,
   type InitializerConfig,
 } from './initializer-config';
+import { rejectUnknownLayerArgs } from './layer-args';
 
 /** Constructor arguments of {@link GroupedConv2D}. */
 export interface GroupedConv2DArgs extends LayerArgs {
@@ -25,25 +26,7 @@ export interface GroupedConv2DArgs extends LayerArgs {
   kernelInitializer?: Initializer | InitializerConfig;
 }
 
-const KNOWN_ARGS = new Set([
-  'filters',
-  'kernelSize',
-  'groups',
-  'strides',
-  'padding',
-  'kernelInitializer',
-  'name',
-  'trainable',
-  'inputShape',
-  'batchInputShape',
-  'batchSize',
-  'dtype',
-  'weights',
-  'inputDType',
-  // added by tfjs-layers' deserialisation (fromConfig)
-  'customObjects',
-  'fastWeightInit',
-]);
+const OWN_ARGS = ['filters', 'kernelSize', 'groups', 'strides', 'padding', 'kernelInitializer'] as const;
 
 function positiveInteger(value: unknown, what: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
@@ -88,9 +71,7 @@ export class GroupedConv2D extends tfl.layers.Layer {
   kernel: tfl.LayerVariable | null = null;
 
   constructor(args: GroupedConv2DArgs) {
-    for (const key of Object.keys(args)) {
-      if (!KNOWN_ARGS.has(key)) throw new TypeError(`GroupedConv2D: unknown option '${key}'`);
-    }
+    rejectUnknownLayerArgs('GroupedConv2D', args, OWN_ARGS);
     super(args);
     this.filters = positiveInteger(args.filters, 'filters');
     this.kernelSize = positiveInteger(args.kernelSize, 'kernelSize');

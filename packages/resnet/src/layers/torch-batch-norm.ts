@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
+import { rejectUnknownLayerArgs } from './layer-args';
+
 type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
 type Kwargs = Parameters<tfl.layers.Layer['call']>[1];
 type LayerVariable = tfl.LayerVariable;
@@ -99,26 +101,14 @@ export interface TorchBatchNormArgs extends LayerArgs {
   unbiasedRunningVariance?: boolean;
 }
 
-const KNOWN_ARGS = new Set([
+const OWN_ARGS = [
   'momentum',
   'epsilon',
   'center',
   'scale',
   'scaleTrainable',
   'unbiasedRunningVariance',
-  // tfjs-layers base arguments
-  'name',
-  'trainable',
-  'inputShape',
-  'batchInputShape',
-  'batchSize',
-  'dtype',
-  'weights',
-  'inputDType',
-  // added by tfjs-layers' deserialisation (fromConfig)
-  'customObjects',
-  'fastWeightInit',
-]);
+] as const;
 
 /**
  * Batch normalisation over the last axis with PyTorch's semantics, for NHWC feature maps
@@ -158,9 +148,7 @@ export class TorchBatchNorm extends tfl.layers.Layer {
   movingVariance: LayerVariable | null = null;
 
   constructor(args: TorchBatchNormArgs = {}) {
-    for (const key of Object.keys(args)) {
-      if (!KNOWN_ARGS.has(key)) throw new TypeError(`TorchBatchNorm: unknown option '${key}'`);
-    }
+    rejectUnknownLayerArgs('TorchBatchNorm', args, OWN_ARGS);
     super(args);
     this.supportsMasking = true;
     this.momentum = args.momentum ?? TORCH_BATCH_NORM_MOMENTUM;
