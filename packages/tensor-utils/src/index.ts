@@ -30,3 +30,4 @@ export type {
 export { l2Normalize, L2_NORMALIZE_EPSILON } from './ops/l2-normalize';
 export { clampCosine, clampStraightThrough, safeLog } from './ops/clamp';
 export { stopGradient } from './ops/stop-gradient';
+export { FrxError, frxErrorBrand } from './errors/frx-error';

@@ -5,13 +5,16 @@ import { homedir, platform } from 'node:os';
 import { dirname, join, normalize, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
+import { FrxError, frxErrorBrand } from '@frx/tensor-utils';
+
 import type { DatasetArchive } from './dataset-archives';
 import { readTar } from './read-tar';
 import { readZip } from './read-zip';
 
 /** Thrown when a dataset cannot be downloaded: says which URL to fetch by hand and where to put the file. */
-export class DatasetDownloadError extends Error {
-  override readonly name = 'DatasetDownloadError';
+export class DatasetDownloadError extends FrxError {
+  static override readonly brand: symbol = frxErrorBrand('DatasetDownloadError');
+  override readonly name: string = 'DatasetDownloadError';
   /** The archive URL. */
   readonly url: string;
   /** Where the downloaded file is expected. */

@@ -1,6 +1,12 @@
 import { DataFormatError } from '../errors/data-format-error';
 
-import { checkDimensions, DEFAULT_MAX_PIXELS, type DecodedImage } from './decoded-image';
+import {
+  checkDimensions,
+  checkImageMemory,
+  DEFAULT_MAX_PIXELS,
+  type DecodedImage,
+  type ImageLimits,
+} from './decoded-image';
 
 const BI_RGB = 0;
 const BI_BITFIELDS = 3;
@@ -13,7 +19,8 @@ const BI_ALPHABITFIELDS = 6;
  * {@link DataFormatError}. Layout from Microsoft's BITMAPINFOHEADER documentation.
  *
  * @param bytes - the file content.
- * @param options - `file` (label for errors), `maxPixels` (default 10⁸).
+ * @param options - `file` (label for errors), `maxPixels` (default 10⁸), `maxMemoryBytes` (default
+ *   `32 · bytes.byteLength + 256 MiB`).
  * @returns HWC uint8 RGB (3 channels); alpha, if any, is dropped.
  * @throws DataFormatError with the byte offset for a bad magic, unsupported variant or truncation.
  *
@@ -22,7 +29,7 @@ const BI_ALPHABITFIELDS = 6;
  */
 export function decodeBmp(
   bytes: Uint8Array,
-  options: { file?: string; maxPixels?: number } = {},
+  options: { file?: string } & ImageLimits = {},
 ): DecodedImage {
   const file = options.file ?? '<bytes>';
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
@@ -96,6 +103,7 @@ export function decodeBmp(
       dataOffset,
     );
   }
+  checkImageMemory(3 * width * height, bytes.byteLength, options.maxMemoryBytes, file, 18, 'BMP');
   const out = new Uint8Array(width * height * 3);
   const channelReaders = masks?.map(maskReader) ?? null;
   for (let y = 0; y < height; y++) {

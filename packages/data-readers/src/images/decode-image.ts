@@ -6,13 +6,13 @@ import { decodeGif } from './decode-gif';
 import { decodeJpeg } from './decode-jpeg';
 import { decodePng } from './decode-png';
 import { decodePnm } from './decode-pnm';
-import type { DecodedImage } from './decoded-image';
+import type { DecodedImage, ImageLimits } from './decoded-image';
 
 /** Image container formats {@link decodeImage} recognises by their magic bytes. */
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'bmp' | 'pnm';
 
 /** Options of {@link decodeImage}. */
-export interface DecodeImageOptions {
+export interface DecodeImageOptions extends ImageLimits {
   /** Label for error messages (a path or URL). Default `'<bytes>'`. */
   file?: string;
   /**
@@ -20,8 +20,6 @@ export interface DecodeImageOptions {
    * file holds: 1, 3 or 4). Default 3.
    */
   channels?: 1 | 3 | 'native';
-  /** Refuse images with more pixels than this before allocating. Default 10⁸. */
-  maxPixels?: number;
 }
 
 /**
@@ -47,7 +45,8 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
  * JavaScript, so it runs in browsers, web workers and Node worker threads alike.
  *
  * @param bytes - the encoded file.
- * @param options - `file` (error label), `channels` (default 3), `maxPixels` (default 10⁸).
+ * @param options - `file` (error label), `channels` (default 3), `maxPixels` (default 10⁸), `maxMemoryBytes`
+ *   (default `32 · bytes.byteLength + 256 MiB`).
  * @returns `{ width, height, channels, data }` with `data.length = height · width · channels`.
  * @throws DataFormatError for an unknown format or a corrupt file, naming the file and the byte offset.
  *
@@ -56,7 +55,7 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
  */
 export function decodeImage(bytes: Uint8Array, options: DecodeImageOptions = {}): DecodedImage {
   for (const key of Object.keys(options)) {
-    if (!['file', 'channels', 'maxPixels'].includes(key))
+    if (!['file', 'channels', 'maxPixels', 'maxMemoryBytes'].includes(key))
       throw new TypeError(`decodeImage: unknown option "${key}"`);
   }
   const file = options.file ?? '<bytes>';
@@ -64,7 +63,11 @@ export function decodeImage(bytes: Uint8Array, options: DecodeImageOptions = {})
   if (channels !== 1 && channels !== 3 && channels !== 'native') {
     throw new TypeError(`decodeImage: channels must be 1, 3 or 'native', got ${String(channels)}`);
   }
-  const inner = { file, ...(options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {}) };
+  const inner = {
+    file,
+    ...(options.maxPixels !== undefined ? { maxPixels: options.maxPixels } : {}),
+    ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
+  };
   let image: DecodedImage;
   switch (sniffImageFormat(bytes)) {
     case 'jpeg':

@@ -1,6 +1,12 @@
 import { DataFormatError } from '../errors/data-format-error';
 
-import { checkDimensions, DEFAULT_MAX_PIXELS, type DecodedImage } from './decoded-image';
+import {
+  checkDimensions,
+  checkImageMemory,
+  DEFAULT_MAX_PIXELS,
+  type DecodedImage,
+  type ImageLimits,
+} from './decoded-image';
 
 const isSpace = (b: number) =>
   b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d || b === 0x0b || b === 0x0c;
@@ -13,7 +19,8 @@ const isSpace = (b: number) =>
  * Follows the Netpbm specification (netpbm.sourceforge.net/doc/pgm.html, ppm.html).
  *
  * @param bytes - the file content.
- * @param options - `file` (label for errors, default `'<bytes>'`), `maxPixels` (default 10⁸).
+ * @param options - `file` (label for errors, default `'<bytes>'`), `maxPixels` (default 10⁸), `maxMemoryBytes`
+ *   (default `32 · bytes.byteLength + 256 MiB`).
  * @returns HWC uint8: 1 channel for PGM, 3 for PPM.
  * @throws DataFormatError naming the byte offset for a bad magic, header, sample or truncation.
  *
@@ -22,7 +29,7 @@ const isSpace = (b: number) =>
  */
 export function decodePnm(
   bytes: Uint8Array,
-  options: { file?: string; maxPixels?: number } = {},
+  options: { file?: string } & ImageLimits = {},
 ): DecodedImage {
   const file = options.file ?? '<bytes>';
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
@@ -77,6 +84,14 @@ export function decodePnm(
   checkDimensions(width, height, maxPixels, file, 3, 'PNM');
   const channels = kind === 2 || kind === 5 ? 1 : 3;
   const count = width * height * channels;
+  // Every sample takes at least one byte of the file (a digit, or a binary byte): refuse a short file up front.
+  if (count > bytes.length - pos) {
+    throw new DataFormatError(
+      `PNM: ${width}x${height} needs ${count} samples but only ${bytes.length - pos} bytes remain`,
+      { file, offset: pos },
+    );
+  }
+  checkImageMemory(4 * width * height, bytes.byteLength, options.maxMemoryBytes, file, 3, 'PNM');
   const data = new Uint8Array(count);
   const scale = (v: number, at: number): number => {
     if (v > maxval)

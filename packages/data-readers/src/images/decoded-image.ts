@@ -1,4 +1,5 @@
-import { DataFormatError } from '../errors/data-format-error';
+import { DataFormatError, DataLimitError } from '../errors/data-format-error';
+import { IMAGE_MEMORY_BUDGET, memoryBudgetFor } from '../limits/memory-budget';
 
 /**
  * A decoded image: 8-bit samples in HWC order (row-major, channels interleaved), like a NumPy
@@ -18,6 +19,38 @@ export interface DecodedImage {
 /** Default cap on decoded pixels (width · height), as jpeg-js's default `maxResolutionInMP` of 100. */
 export const DEFAULT_MAX_PIXELS = 100_000_000;
 
+/** Limits every image decoder accepts. */
+export interface ImageLimits {
+  /** Refuse images with more pixels than this before allocating. Default {@link DEFAULT_MAX_PIXELS} (10⁸). */
+  maxPixels?: number;
+  /**
+   * Refuse images whose decoding would need more bytes than this (pixel buffers, inflated PNG data, jpeg-js's
+   * coefficient blocks), before allocating. Default `32 · bytes.byteLength + 256 MiB` ({@link IMAGE_MEMORY_BUDGET}).
+   */
+  maxMemoryBytes?: number;
+}
+
+/**
+ * Refuses, before allocation, an image whose decoding needs more than the memory budget of its input.
+ * @internal
+ */
+export function checkImageMemory(
+  needed: number,
+  inputBytes: number,
+  maxMemoryBytes: number | undefined,
+  file: string,
+  offset: number,
+  format: string,
+): void {
+  const limit = memoryBudgetFor(inputBytes, maxMemoryBytes, IMAGE_MEMORY_BUDGET);
+  if (needed > limit) {
+    throw new DataLimitError(`${format}: memory to decode the image`, needed, limit, 'maxMemoryBytes', {
+      file,
+      offset,
+    });
+  }
+}
+
 /**
  * Rejects header dimensions before any pixel buffer is allocated, so a corrupt or hostile header cannot
  * make a decoder allocate gigabytes.
@@ -35,10 +68,10 @@ export function checkDimensions(
     throw new DataFormatError(`${format}: invalid dimensions ${width}x${height}`, { file, offset });
   }
   if (width * height > maxPixels) {
-    throw new DataFormatError(
-      `${format}: ${width}x${height} = ${width * height} pixels exceeds maxPixels ${maxPixels}`,
-      { file, offset },
-    );
+    throw new DataLimitError(`${format}: ${width}x${height} decoded pixels`, width * height, maxPixels, 'maxPixels', {
+      file,
+      offset,
+    });
   }
 }
 

@@ -14,6 +14,18 @@ export function readJpegDimensions(
   bytes: Uint8Array,
   file = '<bytes>',
 ): { width: number; height: number; components: number } {
+  const { width, height, sampling } = readJpegFrame(bytes, file);
+  return { width, height, components: sampling.length };
+}
+
+/**
+ * The SOF header of a JPEG: size and each component's sampling factors `[h, v]` (ITU-T T.81 §B.2.2).
+ * @internal
+ */
+export function readJpegFrame(
+  bytes: Uint8Array,
+  file = '<bytes>',
+): { width: number; height: number; sampling: [number, number][]; offset: number } {
   if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8) {
     throw new DataFormatError('JPEG: bad SOI marker, expected FF D8', { file, offset: 0 });
   }
@@ -45,11 +57,19 @@ export function readJpegDimensions(
     }
     const isSof = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
     if (isSof) {
-      if (length < 8) throw new DataFormatError('JPEG: SOF segment too short', { file, offset: pos });
+      const components = length >= 8 ? bytes[pos + 9]! : 0;
+      if (length < 8 + 3 * components)
+        throw new DataFormatError('JPEG: SOF segment too short', { file, offset: pos });
+      const sampling: [number, number][] = [];
+      for (let c = 0; c < components; c++) {
+        const factors = bytes[pos + 11 + 3 * c]!;
+        sampling.push([factors >> 4, factors & 15]);
+      }
       return {
         height: (bytes[pos + 5]! << 8) | bytes[pos + 6]!,
         width: (bytes[pos + 7]! << 8) | bytes[pos + 8]!,
-        components: bytes[pos + 9]!,
+        sampling,
+        offset: pos,
       };
     }
     if (marker === 0xda || marker === 0xd9) break;

@@ -1,4 +1,4 @@
-import { pickleText, type PickleBuildTarget, type PickleGlobal, PickleGlobalRef } from './pickle-values';
+import { describePickleValue, pickleText, type PickleBuildTarget, type PickleGlobal, PickleGlobalRef } from './pickle-values';
 
 /** numpy dtypes the reader supports, by name. */
 export type NumpyDtypeName =
@@ -42,8 +42,15 @@ const DTYPES: Record<string, { name: NumpyDtypeName; size: number; make: (b: Arr
 
 /** A numpy `dtype` object as reconstructed from a pickle. */
 export class NumpyDtype implements PickleBuildTarget {
-  byteOrder = '|';
-  constructor(readonly code: string) {}
+  /**
+   * @param code - type code without byte order, e.g. `'f4'`.
+   * @param byteOrder - `'<'`, `'>'`, `'|'` or `'='`, from the type code given to `dtype()` (`dtype('>f4')`);
+   *   a later BUILD state replaces it.
+   */
+  constructor(
+    readonly code: string,
+    public byteOrder = '|',
+  ) {}
 
   setPickleState(state: unknown): void {
     const order = Array.isArray(state) ? pickleText(state[1]) : undefined;
@@ -94,7 +101,9 @@ export class NumpyArray implements PickleBuildTarget {
       !Array.isArray(shape) ||
       !shape.every((d) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)
     ) {
-      throw new Error(`numpy array shape ${String(shape)} is not a tuple of non-negative integers`);
+      throw new Error(
+        `numpy array shape ${describePickleValue(shape)} is not a tuple of non-negative integers`,
+      );
     }
     const dims = shape as number[];
     if (!(raw instanceof Uint8Array))
@@ -121,7 +130,8 @@ export class NumpyArray implements PickleBuildTarget {
 function dtypeFromArgs(args: readonly unknown[]): NumpyDtype {
   const code = pickleText(args[0]);
   if (code === undefined) throw new Error('numpy.dtype expects a type code such as "u1"');
-  return new NumpyDtype(code.replace(/^[<>|=]/, ''));
+  const order = /^[<>|=]/.exec(code)?.[0];
+  return order === undefined ? new NumpyDtype(code) : new NumpyDtype(code.slice(1), order);
 }
 
 const reconstruct: PickleGlobal = {

@@ -21,6 +21,35 @@ export function pickleText(value: unknown): string | undefined {
 }
 
 /**
+ * A short description of an unpickled value for error messages, in constant time and stack depth: `String()` of
+ * a deeply nested list recurses once per level (a hostile pickle overflows the stack with it) and of a huge
+ * `bigint` converts every digit.
+ * @internal
+ */
+export function describePickleValue(value: unknown): string {
+  if (value === null) return 'None';
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return String(value);
+    case 'bigint': {
+      const bits = (value < 0n ? -value : value).toString(16).length * 4;
+      return bits <= 128 ? String(value) : `an integer of about ${bits} bits`;
+    }
+    default:
+      if (Array.isArray(value))
+        return `a ${Object.isFrozen(value) ? 'tuple' : 'list'} of ${value.length} items`;
+      if (value instanceof Uint8Array) return `a byte string of ${value.byteLength} bytes`;
+      if (value instanceof Map) return `a dict of ${value.size} items`;
+      if (value instanceof PickleGlobalRef) return value.qualifiedName;
+      return `a ${(value as object).constructor?.name ?? 'value'}`;
+  }
+}
+
+/**
  * A Python `dict` or `collections.OrderedDict` (insertion order kept). Keys are compared as JavaScript `Map` keys;
  * use {@link PickleDict.getText} to look up a text key that a Python-2 pickle stored as a byte string.
  */

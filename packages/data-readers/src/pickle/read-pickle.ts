@@ -1,7 +1,9 @@
 import { DataFormatError } from '../errors/data-format-error';
 import { ByteReader } from '../io/byte-reader';
+import { MemoryBudget, memoryBudgetFor, TYPED_ARRAY_OVERHEAD } from '../limits/memory-budget';
 import { latin1Bytes, numpyPickleGlobals } from './numpy-globals';
 import {
+  describePickleValue,
   isBuildTarget,
   PickleDict,
   PickleGlobalRef,
@@ -26,13 +28,32 @@ export interface ReadPickleOptions {
   maxStack?: number;
   /** Maximum memo entries. Default 10,000,000. */
   maxMemo?: number;
+  /**
+   * Budget in bytes for everything the pickle makes: values on the stack, marks, memo entries, containers and
+   * their items, strings, byte strings and arrays (estimated V8 sizes, charged before allocation). A pickle that
+   * needs more is refused with a `DataLimitError`. Default `8 · bytes.byteLength + 64 MiB`
+   * ({@link DEFAULT_MEMORY_BUDGET}).
+   */
+  maxMemoryBytes?: number;
 }
+
+// Estimated V8 sizes (64-bit, pointer compression) charged to the budget; they need only be the right order.
+const SLOT_BYTES = 8; // one stack, mark or array slot
+const ARRAY_BYTES = 32; // an empty JS array
+const HASHED_BYTES = 160; // an empty Map/Set (PickleDict included) with its initial hash table
+const HASHED_ENTRY_BYTES = 32; // one Map/Set entry
+const MEMO_ENTRY_BYTES = 32;
+
+// CPython refuses int<->str conversions of more than 4300 digits (sys.int_info.default_max_str_digits, 3.11+)
+// because they are quadratic; the protocol-0 INT/LONG opcodes are such conversions.
+const MAX_DECIMAL_DIGITS = 4300;
 
 const builtinBytes: PickleGlobal = {
   reduce(args) {
     if (args.length === 0) return new Uint8Array(0);
     const [data, encoding] = args;
-    if (data instanceof Uint8Array) return data.slice();
+    // Values read from a pickle are never mutated, so bytes(b) can share b (CPython returns b itself).
+    if (data instanceof Uint8Array) return data;
     if (typeof data === 'string' && isLatin1Name(encoding)) return latin1Bytes(data);
     throw new Error('bytes()/bytearray() arguments must be (), (bytes,) or (str, "latin-1")');
   },
@@ -52,7 +73,7 @@ export const defaultPickleGlobals: PickleGlobals = {
       const [text, encoding] = args;
       if (typeof text !== 'string' || !isLatin1Name(encoding)) {
         throw new Error(
-          `_codecs.encode is only supported as encode(str, 'latin1'), got encoding ${String(encoding)}`,
+          `_codecs.encode is only supported as encode(str, 'latin1'), got encoding ${describePickleValue(encoding)}`,
         );
       }
       return latin1Bytes(text);
@@ -122,7 +143,15 @@ export function unpickleAt(
   bytes: Uint8Array,
   options: ReadPickleOptions = {},
 ): { value: unknown; end: number } {
-  const allowed = new Set(['globals', 'persistentLoad', 'file', 'offset', 'maxStack', 'maxMemo']);
+  const allowed = new Set([
+    'globals',
+    'persistentLoad',
+    'file',
+    'offset',
+    'maxStack',
+    'maxMemo',
+    'maxMemoryBytes',
+  ]);
   for (const name of Object.keys(options)) {
     if (!allowed.has(name)) throw new TypeError(`readPickle: unknown option "${name}"`);
   }
@@ -131,15 +160,33 @@ export function unpickleAt(
   const maxStack = options.maxStack ?? 10_000_000;
   const maxMemo = options.maxMemo ?? 10_000_000;
   const r = new ByteReader(bytes, file, 0, options.offset ?? 0);
+  const budget = new MemoryBudget(
+    memoryBudgetFor(bytes.byteLength, options.maxMemoryBytes),
+    'pickle objects and bytes',
+    file,
+  );
   const stack: unknown[] = [];
   const marks: number[] = [];
   const memo = new Map<number, unknown>();
   let opStart = r.position;
 
   const fail = (detail: string): never => r.fail(detail, opStart);
+  const charge = (bytes: number) => budget.charge(bytes, opStart);
   const push = (value: unknown) => {
     if (stack.length >= maxStack) fail(`pickle stack exceeds ${maxStack} values`);
+    charge(SLOT_BYTES);
     stack.push(value);
+  };
+  /** Pushes a new container, charging its own size (its items are charged as they are added). */
+  const pushNew = (value: unknown, items = 0) => {
+    if (Array.isArray(value)) charge(ARRAY_BYTES + SLOT_BYTES * items);
+    else charge(HASHED_BYTES + HASHED_ENTRY_BYTES * items);
+    push(value);
+  };
+  /** Copies bytes out of the pickle, charging the copy. */
+  const copyBytes = (data: Uint8Array) => {
+    charge(TYPED_ARRAY_OVERHEAD + data.byteLength);
+    return data.slice();
   };
   const pop = (): unknown => {
     if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1]!))
@@ -157,7 +204,10 @@ export function unpickleAt(
     return stack.splice(at!);
   };
   const setMemo = (index: number, value: unknown) => {
-    if (!memo.has(index) && memo.size >= maxMemo) fail(`pickle memo exceeds ${maxMemo} entries`);
+    if (!memo.has(index)) {
+      if (memo.size >= maxMemo) fail(`pickle memo exceeds ${maxMemo} entries`);
+      charge(MEMO_ENTRY_BYTES);
+    }
     memo.set(index, value);
   };
   const getMemo = (index: number) => {
@@ -165,6 +215,7 @@ export function unpickleAt(
     return memo.get(index);
   };
   const text = (data: Uint8Array) => {
+    charge(ARRAY_BYTES + 2 * data.byteLength);
     try {
       return utf8.decode(data);
     } catch {
@@ -184,31 +235,51 @@ export function unpickleAt(
     }
     if (!Array.isArray(args)) fail('REDUCE arguments are not a tuple');
     const ref = callable as PickleGlobalRef;
+    let result: unknown;
     try {
-      return ref.handler.reduce!(args as unknown[]);
+      result = ref.handler.reduce!(args as unknown[]);
     } catch (error) {
       if (error instanceof DataFormatError) throw error;
       return fail(`${ref.qualifiedName}: ${error instanceof Error ? error.message : String(error)}`);
     }
+    charge(allocatedBy(result, args as unknown[]));
+    return result;
   };
   const setItems = (dict: unknown, items: unknown[]) => {
     if (!(dict instanceof Map)) fail('SETITEM(S) on a value that is not a dict');
     if (items.length % 2 !== 0) fail('SETITEMS with an odd number of values');
+    charge((HASHED_ENTRY_BYTES * items.length) / 2);
     for (let i = 0; i < items.length; i += 2) (dict as Map<unknown, unknown>).set(items[i], items[i + 1]);
   };
   const appendItems = (list: unknown, items: unknown[]) => {
     if (!Array.isArray(list) || Object.isFrozen(list)) fail('APPEND(S) on a value that is not a list');
+    charge(SLOT_BYTES * items.length);
     for (const item of items) (list as unknown[]).push(item);
   };
   const decimalLine = (what: string) => {
     const line = new TextDecoder().decode(r.line(what)).trim();
     return line;
   };
+  const decimalInt = (line: string, what: string): number | bigint => {
+    if (!/^[+-]?\d+$/.test(line)) fail(`malformed ${what} ${JSON.stringify(line.slice(0, 40))}`);
+    if (line.length > MAX_DECIMAL_DIGITS + 1)
+      fail(`${what} of ${line.length} digits is longer than ${MAX_DECIMAL_DIGITS} (CPython's limit)`);
+    return narrow(BigInt(line));
+  };
+  // Little-endian two's complement, in linear time: one hex string, one BigInt parse (no per-byte shifts).
   const intFromBytes = (data: Uint8Array): number | bigint => {
-    if (data.byteLength === 0) return 0;
-    let value = 0n;
-    for (let i = data.byteLength - 1; i >= 0; i--) value = (value << 8n) | BigInt(data[i]!);
-    if (data[data.byteLength - 1]! & 0x80) value -= 1n << BigInt(8 * data.byteLength);
+    const n = data.byteLength;
+    if (n === 0) return 0;
+    if (n <= 6) {
+      let value = 0;
+      for (let i = n - 1; i >= 0; i--) value = value * 256 + data[i]!;
+      return data[n - 1]! & 0x80 ? value - 2 ** (8 * n) : value;
+    }
+    charge(ARRAY_BYTES + n);
+    const hex = new Array<string>(n);
+    for (let i = 0; i < n; i++) hex[n - 1 - i] = HEX[data[i]!]!;
+    let value = BigInt(`0x${hex.join('')}`);
+    if (data[n - 1]! & 0x80) value -= 1n << BigInt(8 * n);
     return narrow(value);
   };
 
@@ -231,6 +302,7 @@ export function unpickleAt(
         if (stack.length !== 1 || marks.length > 0) fail(`STOP with ${stack.length} values on the stack`);
         return { value: stack[0], end: r.position };
       case 0x28: // MARK
+        charge(SLOT_BYTES);
         marks.push(stack.length);
         break;
       case 0x30: // POP
@@ -244,26 +316,30 @@ export function unpickleAt(
         push(top());
         break;
       case 0x29: // EMPTY_TUPLE
-        push(Object.freeze([]));
+        pushNew(Object.freeze([]));
         break;
-      case 0x74: // TUPLE
-        push(Object.freeze(popMark()));
+      case 0x74: {
+        const items = popMark();
+        pushNew(Object.freeze(items), items.length);
         break;
+      }
       case 0x85:
       case 0x86:
       case 0x87: {
         const n = op - 0x84;
         const items: unknown[] = [];
         for (let i = 0; i < n; i++) items.unshift(pop());
-        push(Object.freeze(items));
+        pushNew(Object.freeze(items), n);
         break;
       }
       case 0x5d: // EMPTY_LIST
-        push([]);
+        pushNew([]);
         break;
-      case 0x6c: // LIST
-        push(popMark());
+      case 0x6c: {
+        const items = popMark();
+        pushNew(items, items.length);
         break;
+      }
       case 0x61: {
         const item = pop();
         appendItems(top(), [item]);
@@ -275,12 +351,12 @@ export function unpickleAt(
         break;
       }
       case 0x7d: // EMPTY_DICT
-        push(new PickleDict());
+        pushNew(new PickleDict());
         break;
       case 0x64: {
         const dict = new PickleDict();
         setItems(dict, popMark());
-        push(dict);
+        pushNew(dict);
         break;
       }
       case 0x73: {
@@ -295,18 +371,21 @@ export function unpickleAt(
         break;
       }
       case 0x8f: // EMPTY_SET
-        push(new Set());
+        pushNew(new Set());
         break;
       case 0x90: {
         const items = popMark();
         const set = top();
         if (!(set instanceof Set)) fail('ADDITEMS on a value that is not a set');
+        charge(HASHED_ENTRY_BYTES * items.length);
         for (const item of items) (set as Set<unknown>).add(item);
         break;
       }
-      case 0x91: // FROZENSET
-        push(new Set(popMark()));
+      case 0x91: {
+        const items = popMark();
+        pushNew(new Set(items), items.length);
         break;
+      }
       case 0x4e: // NONE
         push(null);
         break;
@@ -343,14 +422,11 @@ export function unpickleAt(
         // INT: protocol-0 decimal; "00"/"01" are False/True.
         const line = decimalLine('INT');
         if (line === '00' || line === '01') push(line === '01');
-        else if (/^[+-]?\d+$/.test(line)) push(narrow(BigInt(line)));
-        else fail(`malformed INT ${JSON.stringify(line)}`);
+        else push(decimalInt(line, 'INT'));
         break;
       }
       case 0x4c: {
-        const line = decimalLine('LONG').replace(/L$/, '');
-        if (!/^[+-]?\d+$/.test(line)) fail(`malformed LONG ${JSON.stringify(line)}`);
-        push(narrow(BigInt(line)));
+        push(decimalInt(decimalLine('LONG').replace(/L$/, ''), 'LONG'));
         break;
       }
       case 0x46: {
@@ -363,33 +439,33 @@ export function unpickleAt(
       }
       case 0x55: {
         const n = r.u8('SHORT_BINSTRING length');
-        push(r.take(n, 'SHORT_BINSTRING').slice());
+        push(copyBytes(r.take(n, 'SHORT_BINSTRING')));
         break;
       }
       case 0x54: {
         const n = r.i32('BINSTRING length');
         if (n < 0) fail(`negative BINSTRING length ${n}`);
-        push(r.take(n, 'BINSTRING').slice());
+        push(copyBytes(r.take(n, 'BINSTRING')));
         break;
       }
       case 0x43: {
         const n = r.u8('SHORT_BINBYTES length');
-        push(r.take(n, 'SHORT_BINBYTES').slice());
+        push(copyBytes(r.take(n, 'SHORT_BINBYTES')));
         break;
       }
       case 0x42: {
         const n = r.u32('BINBYTES length');
-        push(r.take(n, 'BINBYTES').slice());
+        push(copyBytes(r.take(n, 'BINBYTES')));
         break;
       }
       case 0x8e: {
         const n = r.u64('BINBYTES8 length');
-        push(r.take(n, 'BINBYTES8').slice());
+        push(copyBytes(r.take(n, 'BINBYTES8')));
         break;
       }
       case 0x96: {
         const n = r.u64('BYTEARRAY8 length');
-        push(r.take(n, 'BYTEARRAY8').slice());
+        push(copyBytes(r.take(n, 'BYTEARRAY8')));
         break;
       }
       case 0x8c: {
@@ -465,6 +541,7 @@ export function unpickleAt(
           } catch (error) {
             fail(`BUILD: ${error instanceof Error ? error.message : String(error)}`);
           }
+          charge(allocatedBy(target, Array.isArray(state) ? state : [state]));
         } else {
           fail('BUILD on a value that is not an allowlisted object');
         }
@@ -502,6 +579,19 @@ function callPersistent(load: (pid: unknown) => unknown, pid: unknown, fail: (d:
     if (error instanceof DataFormatError) throw error;
     return fail(`persistent id: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/** Bytes a global's REDUCE or BUILD allocated, estimated from its result (arguments it returns are free). */
+function allocatedBy(result: unknown, args: readonly unknown[]): number {
+  if (args.includes(result)) return 0;
+  if (ArrayBuffer.isView(result)) return TYPED_ARRAY_OVERHEAD + result.byteLength;
+  if (typeof result === 'object' && result !== null && 'data' in result && ArrayBuffer.isView(result.data)) {
+    return args.includes(result.data) ? 0 : TYPED_ARRAY_OVERHEAD + result.data.byteLength; // NumpyArray
+  }
+  if (result instanceof Map || result instanceof Set) return HASHED_BYTES + HASHED_ENTRY_BYTES * result.size;
+  return ARRAY_BYTES;
 }
 
 function narrow(value: bigint): number | bigint {

@@ -1,3 +1,5 @@
+import { FrxError, frxErrorBrand } from '@frx/tensor-utils';
+
 import type { TimeSeriesSplit } from './time-series-split';
 
 /** Options of {@link prepareSeries}. Every choice that changes values is opt-in. */
@@ -36,8 +38,9 @@ export interface DenseSeries {
 }
 
 /** Thrown by {@link prepareSeries} when data needs a policy the caller did not choose. */
-export class TimeSeriesPolicyError extends Error {
-  override readonly name = 'TimeSeriesPolicyError';
+export class TimeSeriesPolicyError extends FrxError {
+  static override readonly brand: symbol = frxErrorBrand('TimeSeriesPolicyError');
+  override readonly name: string = 'TimeSeriesPolicyError';
 }
 
 const ALLOWED = ['lengthPolicy', 'length', 'padValue', 'missing', 'zNormalize'];

@@ -1,7 +1,8 @@
 import { DataFormatError } from '../errors/data-format-error';
 import { ByteReader } from '../io/byte-reader';
+import { MemoryBudget, memoryBudgetFor, TYPED_ARRAY_OVERHEAD } from '../limits/memory-budget';
 import { defaultPickleGlobals, unpickleAt } from '../pickle/read-pickle';
-import { PickleDict, PickleGlobalRef, type PickleGlobal } from '../pickle/pickle-values';
+import { describePickleValue, PickleDict, PickleGlobalRef, type PickleGlobal } from '../pickle/pickle-values';
 import { ZipArchive } from './zip-archive';
 
 /** Element types of PyTorch storages. */
@@ -63,7 +64,7 @@ function torchGlobals(): Record<string, PickleGlobal> {
         const [storage, offset, size, stride] = args;
         if (!(storage instanceof StorageRef)) throw new Error('first argument is not a storage');
         if (!isCount(offset))
-          throw new Error(`storage offset ${String(offset)} is not a non-negative integer`);
+          throw new Error(`storage offset ${describePickleValue(offset)} is not a non-negative integer`);
         if (!Array.isArray(size) || !size.every(isCount))
           throw new Error('size is not a tuple of non-negative integers');
         if (!Array.isArray(stride) || stride.length !== size.length || !stride.every(isCount)) {
@@ -90,7 +91,7 @@ function storageFromPid(pid: unknown, storages: Map<string, StorageRef>): Storag
   const [, type, key, , numel] = pid as unknown[];
   if (!(type instanceof PickleGlobalRef) || !STORAGES[type.name] || type.module !== 'torch') {
     throw new Error(
-      `unsupported storage type ${type instanceof PickleGlobalRef ? type.qualifiedName : String(type)}`,
+      `unsupported storage type ${describePickleValue(type)}`,
     );
   }
   if (typeof key !== 'string' || !isCount(numel)) throw new Error('storage key/numel are malformed');
@@ -112,7 +113,9 @@ function halfToFloat(h: number): number {
 }
 
 /** Decodes little-endian storage bytes into a typed array (float16/bfloat16 widened to float32). */
-function decodeStorage(ref: StorageRef, bigEndian: boolean): TorchTensor['data'] {
+function decodeStorage(ref: StorageRef, bigEndian: boolean, budget: MemoryBudget): TorchTensor['data'] {
+  const widened = ref.dtype === 'float16' || ref.dtype === 'bfloat16' ? 4 * ref.numel : 0;
+  budget.charge(TYPED_ARRAY_OVERHEAD + ref.numel * ref.elementSize + widened);
   const bytes = ref.bytes!.slice(0, ref.numel * ref.elementSize);
   if (bigEndian && ref.elementSize > 1) {
     for (let i = 0; i < bytes.byteLength; i += ref.elementSize)
@@ -151,12 +154,19 @@ function decodeStorage(ref: StorageRef, bigEndian: boolean): TorchTensor['data']
 }
 
 /** Gathers `ref`'s elements in C order, honouring storage offset and strides. */
-function materialise(ref: TensorRef, storage: TorchTensor['data'], file: string): TorchTensor['data'] {
+function materialise(
+  ref: TensorRef,
+  storage: TorchTensor['data'],
+  file: string,
+  budget: MemoryBudget,
+): TorchTensor['data'] {
   const { shape, stride, offset } = ref;
   let numel = 1;
   for (const d of shape) numel *= d;
   const ctor = storage.constructor as new (n: number) => TorchTensor['data'];
   if (numel === 0) return new ctor(0);
+  // A stride-0 (expanded) tensor has more elements than its storage: refuse before allocating them.
+  budget.charge(TYPED_ARRAY_OVERHEAD + numel * storage.BYTES_PER_ELEMENT);
   let last = offset;
   shape.forEach((d, k) => (last += (d - 1) * stride[k]!));
   if (last >= storage.length) {
@@ -212,6 +222,18 @@ function collectTensors(root: unknown, file: string): [string, TensorRef][] {
   return out;
 }
 
+/** Options of {@link readTorchCheckpoint}. */
+export interface ReadTorchCheckpointOptions {
+  /** Name for error messages. Default `'<checkpoint>'`. */
+  file?: string;
+  /**
+   * Budget in bytes for the pickle's objects and for the decoded tensors (storages and the C-contiguous copies
+   * of strided or expanded tensors); a checkpoint that needs more is refused with a `DataLimitError`. Default
+   * `8 · bytes.byteLength + 64 MiB` ({@link DEFAULT_MEMORY_BUDGET}).
+   */
+  maxMemoryBytes?: number;
+}
+
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
 const LEGACY_PROTOCOL = 1001;
 
@@ -227,7 +249,8 @@ const LEGACY_PROTOCOL = 1001;
  * keys). Follows PyTorch `torch/serialization.py`; see iresnet.md §7.
  *
  * @param bytes - the whole file.
- * @param options.file - name for error messages. Default `'<checkpoint>'`.
+ * @param options - `file` (name for error messages, default `'<checkpoint>'`), `maxMemoryBytes` (default
+ *   `8 · bytes.byteLength + 64 MiB`); see {@link ReadTorchCheckpointOptions}.
  * @returns parameter name → `{ dtype, storageDtype, shape, data }`, in file order.
  * @example
  * ```ts
@@ -238,12 +261,15 @@ const LEGACY_PROTOCOL = 1001;
  */
 export function readTorchCheckpoint(
   bytes: Uint8Array,
-  options: { file?: string } = {},
+  options: ReadTorchCheckpointOptions = {},
 ): Map<string, TorchTensor> {
   for (const name of Object.keys(options)) {
-    if (name !== 'file') throw new TypeError(`readTorchCheckpoint: unknown option "${name}"`);
+    if (name !== 'file' && name !== 'maxMemoryBytes')
+      throw new TypeError(`readTorchCheckpoint: unknown option "${name}"`);
   }
   const file = options.file ?? '<checkpoint>';
+  const maxMemoryBytes = memoryBudgetFor(bytes.byteLength, options.maxMemoryBytes);
+  const budget = new MemoryBudget(maxMemoryBytes, 'checkpoint tensor elements', file);
   const storages = new Map<string, StorageRef>();
   const globals = { ...defaultPickleGlobals, ...torchGlobals() };
   const persistentLoad = (pid: unknown) => storageFromPid(pid, storages);
@@ -267,7 +293,12 @@ export function readTorchCheckpoint(
         throw new DataFormatError(`unknown byteorder "${order}"`, { file });
       bigEndian = order === 'big';
     }
-    root = unpickleAt(zip.read(dataPkl), { globals, persistentLoad, file: `${file}:${dataPkl}` }).value;
+    root = unpickleAt(zip.read(dataPkl), {
+      globals,
+      persistentLoad,
+      file: `${file}:${dataPkl}`,
+      maxMemoryBytes,
+    }).value;
     for (const ref of storages.values()) {
       const name = `${prefix}data/${ref.key}`;
       if (!zip.entries.has(name)) throw new DataFormatError(`storage entry "${name}" is missing`, { file });
@@ -281,7 +312,7 @@ export function readTorchCheckpoint(
       ref.bytes = data;
     }
   } else if (bytes.byteLength >= 1 && bytes[0] === 0x80) {
-    root = readLegacy(bytes, file, globals, persistentLoad, storages);
+    root = readLegacy(bytes, file, globals, persistentLoad, storages, maxMemoryBytes);
   } else {
     throw new DataFormatError(
       'not a PyTorch checkpoint: expected a zip archive ("PK\\x03\\x04") or a legacy pickle (0x80)',
@@ -294,12 +325,12 @@ export function readTorchCheckpoint(
   for (const [name, ref] of collectTensors(root, file)) {
     let storage = decoded.get(ref.storage);
     if (!storage) {
-      storage = decodeStorage(ref.storage, bigEndian);
+      storage = decodeStorage(ref.storage, bigEndian, budget);
       decoded.set(ref.storage, storage);
     }
     const storageDtype = ref.storage.dtype;
     const dtype = storageDtype === 'float16' || storageDtype === 'bfloat16' ? 'float32' : storageDtype;
-    result.set(name, { dtype, storageDtype, shape: ref.shape, data: materialise(ref, storage, file) });
+    result.set(name, { dtype, storageDtype, shape: ref.shape, data: materialise(ref, storage, file, budget) });
   }
   return result;
 }
@@ -310,6 +341,7 @@ function readLegacy(
   globals: Record<string, PickleGlobal>,
   persistentLoad: (pid: unknown) => unknown,
   storages: Map<string, StorageRef>,
+  maxMemoryBytes: number,
 ): unknown {
   let at = 0;
   const next = (withStorages = false) => {
@@ -317,6 +349,7 @@ function readLegacy(
       globals,
       file,
       offset: at,
+      maxMemoryBytes,
       ...(withStorages ? { persistentLoad } : {}),
     });
     at = end;
@@ -328,7 +361,7 @@ function readLegacy(
   const protocolAt = at;
   const protocol = next();
   if (protocol !== LEGACY_PROTOCOL) {
-    throw new DataFormatError(`legacy checkpoint: unsupported protocol version ${String(protocol)}`, {
+    throw new DataFormatError(`legacy checkpoint: unsupported protocol version ${describePickleValue(protocol)}`, {
       file,
       offset: protocolAt,
     });
