@@ -3,10 +3,12 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir, platform } from 'node:os';
 import { dirname, join, normalize, sep } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 
 import { FrxError, frxErrorBrand } from '@frx/tensor-utils';
 
+import { DataFormatError, DataLimitError } from '../errors/data-format-error';
+import { memoryBudgetFor } from '../limits/memory-budget';
 import type { DatasetArchive } from './dataset-archives';
 import { readTar } from './read-tar';
 import { readZip } from './read-zip';
@@ -44,6 +46,11 @@ export interface DownloadDatasetOptions {
   stallTimeoutMs?: number;
   /** Refuse downloads larger than this (bytes). Default the archive's size, else 4 GiB. */
   maxBytes?: number;
+  /**
+   * Refuse to unpack archives whose members add up to more than this (bytes, checked before inflating a zip and
+   * while gunzipping a tarball). Default `8 · archive bytes + 64 MiB`.
+   */
+  maxTotalBytes?: number;
   /** Called with bytes received and total (if known). */
   onProgress?: (received: number, total: number | undefined) => void;
   /** `fetch` implementation (tests, proxies). Default `globalThis.fetch`. */
@@ -93,9 +100,10 @@ async function checksumOf(path: string, algorithm: 'md5' | 'sha256'): Promise<st
  *
  * @param archive - what to fetch ({@link CIFAR10_BINARY_ARCHIVE}, {@link ucrUeaArchive}`('GunPoint')`, or your own).
  * @param options - `cacheDir`, `offline` (false), `url`, `retries` (2), `stallTimeoutMs` (60 000), `maxBytes`,
- *   `onProgress`, `fetch`.
+ *   `maxTotalBytes` (`8 · archive bytes + 64 MiB`), `onProgress`, `fetch`.
  * @returns the archive path and the unpacked folder.
- * @throws DatasetDownloadError when the file cannot be obtained or verified.
+ * @throws DatasetDownloadError when the file cannot be obtained or verified; DataFormatError when the archive is
+ *   malformed or unpacks to more than `maxTotalBytes`.
  *
  * @example
  * const { dir } = await downloadDataset(ucrUeaArchive('GunPoint'));
@@ -112,6 +120,7 @@ export async function downloadDataset(
     'retries',
     'stallTimeoutMs',
     'maxBytes',
+    'maxTotalBytes',
     'onProgress',
     'fetch',
   ];
@@ -137,7 +146,7 @@ export async function downloadDataset(
     }
     await fetchWithRetries(url, archivePath, archive, options);
   }
-  if (archive.archive !== 'none') await unpack(archivePath, dir, archive);
+  if (archive.archive !== 'none') await unpack(archivePath, dir, archive, options.maxTotalBytes);
   return { archivePath, dir };
 }
 
@@ -265,14 +274,40 @@ async function fetchToPart(
   }
 }
 
-async function unpack(archivePath: string, dir: string, archive: DatasetArchive): Promise<void> {
+/** Gunzips with the output bounded by the archive's memory budget (a 200 KB gzip can inflate to gigabytes). */
+function gunzipBounded(bytes: Uint8Array, file: string, maxTotalBytes?: number): Uint8Array {
+  const limit = Math.min(2 ** 31 - 1, memoryBudgetFor(bytes.byteLength, maxTotalBytes, undefined, 'maxTotalBytes'));
+  try {
+    return gunzipSync(bytes, { maxOutputLength: limit });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE')
+      throw new DataLimitError('gunzipped archive bytes', limit + 1, limit, 'maxTotalBytes', { file, offset: 0 });
+    if (code?.startsWith('Z_') || (error as { errno?: number }).errno === zlibConstants.Z_DATA_ERROR)
+      throw new DataFormatError(`gzip: ${(error as Error).message}`, { file }, { cause: error });
+    throw error;
+  }
+}
+
+async function unpack(
+  archivePath: string,
+  dir: string,
+  archive: DatasetArchive,
+  maxTotalBytes: number | undefined,
+): Promise<void> {
   const bytes = new Uint8Array(await readFile(archivePath));
+  const limits = maxTotalBytes === undefined ? {} : { maxTotalBytes };
   const files =
     archive.archive === 'zip'
-      ? readZip(bytes, { file: archivePath }).map((e) => ({ name: e.name, data: e.data, isDir: false }))
-      : readTar(gunzipSync(bytes, { maxOutputLength: 2 ** 31 - 1 }), { file: archivePath })
+      ? readZip(bytes, { file: archivePath, ...limits }).map((e) => ({
+          name: e.name,
+          data: e.data,
+          isDir: false,
+          offset: undefined as number | undefined,
+        }))
+      : readTar(gunzipBounded(bytes, archivePath, maxTotalBytes), { file: archivePath })
           .filter((e) => e.type !== 'other')
-          .map((e) => ({ name: e.name, data: e.data, isDir: e.type === 'directory' }));
+          .map((e) => ({ name: e.name, data: e.data, isDir: e.type === 'directory', offset: e.offset }));
   const temp = `${dir}.tmp-${process.pid}-${Date.now()}`;
   await rm(temp, { recursive: true, force: true });
   await mkdir(temp, { recursive: true });
@@ -291,13 +326,32 @@ async function unpack(archivePath: string, dir: string, archive: DatasetArchive)
           archivePath,
         );
       }
-      const path = join(temp, relative);
-      if (f.isDir) {
-        await mkdir(path, { recursive: true });
-        continue;
+      if (relative === '.' || relative === '') {
+        // `./` is the archive's root folder; a file with that name has nowhere to go.
+        if (f.isDir) continue;
+        throw new DataFormatError(`archive member "${f.name}" is a file without a name`, {
+          file: archivePath,
+          ...(f.offset !== undefined ? { offset: f.offset } : {}),
+        });
       }
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, f.data);
+      const path = join(temp, relative);
+      try {
+        if (f.isDir) {
+          await mkdir(path, { recursive: true });
+          continue;
+        }
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, f.data);
+      } catch (error) {
+        // A file and a folder of the same name (EISDIR, ENOTDIR, EEXIST) is a malformed archive, not an I/O fault.
+        const code = (error as { code?: string }).code;
+        if (code !== 'EISDIR' && code !== 'ENOTDIR' && code !== 'EEXIST') throw error;
+        throw new DataFormatError(
+          `archive member "${f.name}" clashes with another member of the same path (${code})`,
+          { file: archivePath, ...(f.offset !== undefined ? { offset: f.offset } : {}) },
+          { cause: error },
+        );
+      }
     }
     await writeFile(join(temp, '.frx-complete'), `${archive.url}\n`);
     await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,7 @@
 import { inflateSync } from 'fflate';
 
-import { DataFormatError } from '../errors/data-format-error';
+import { DataFormatError, DataLimitError } from '../errors/data-format-error';
+import { memoryBudgetFor } from '../limits/memory-budget';
 import { ZipArchive } from '../torch-checkpoint/zip-archive';
 
 /** One file of a zip archive, decompressed. */
@@ -18,19 +19,32 @@ const MAX_DEFLATE_RATIO = 1032;
  * Reads every file of a zip archive (the UCR/UEA per-dataset archives), stored or deflated. The central directory is
  * parsed by the package's bounds-checked `ZipArchive`; deflated data is inflated into a buffer of the declared size,
  * after checking that size against `maxBytes` and the deflate expansion limit, and a size mismatch is an error.
+ * The declared sizes of all entries together are checked against `maxTotalBytes` before anything is inflated.
  *
  * @param bytes - the zip file.
- * @param options - `file` (name for errors), `maxBytes` per entry (default 2³¹ − 1).
+ * @param options - `file` (name for errors), `maxBytes` per entry (default 2³¹ − 1), `maxTotalBytes` for all
+ *   entries together (default `8 · bytes.byteLength + 64 MiB`).
  * @returns the file entries (directories omitted).
  * @throws DataFormatError naming the entry and offset for malformed archives.
  */
 export function readZip(
   bytes: Uint8Array,
-  options: { file?: string; maxBytes?: number } = {},
+  options: { file?: string; maxBytes?: number; maxTotalBytes?: number } = {},
 ): ZipFileEntry[] {
   const file = options.file ?? '<bytes>';
   const maxBytes = options.maxBytes ?? 2 ** 31 - 1;
+  const maxTotalBytes = memoryBudgetFor(bytes.byteLength, options.maxTotalBytes, undefined, 'maxTotalBytes');
   const archive = new ZipArchive(bytes, file);
+  let total = 0;
+  for (const entry of archive.entries.values()) {
+    total += entry.size;
+    if (total > maxTotalBytes) {
+      throw new DataLimitError('zip entries, declared sizes added up', total, maxTotalBytes, 'maxTotalBytes', {
+        file,
+        offset: entry.localHeaderOffset,
+      });
+    }
+  }
   const out: ZipFileEntry[] = [];
   for (const entry of archive.entries.values()) {
     if (entry.name.endsWith('/')) continue;

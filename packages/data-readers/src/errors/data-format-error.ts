@@ -10,7 +10,7 @@ export interface DataFormatLocation {
   offset?: number;
   /** One-based line number (text formats). */
   line?: number;
-  /** One-based character column within `line` (text formats). */
+  /** One-based column within `line`: the field of a delimited table row (UCR `.tsv`, comma and whitespace files). */
   column?: number;
 }
 
@@ -42,7 +42,7 @@ export class DataFormatError extends FrxError {
   readonly offset: number | undefined;
   /** One-based line number, if known. */
   readonly line: number | undefined;
-  /** One-based character column within the line, if known. */
+  /** One-based column (table field) within the line, if known. */
   readonly column: number | undefined;
   /** The problem itself, without the location prefix. */
   readonly detail: string;
@@ -105,7 +105,8 @@ export class DataLimitError extends DataFormatError {
 function formatLocation({ file, offset, line, column }: DataFormatLocation): string {
   const parts: string[] = [];
   if (file !== undefined) parts.push(file);
-  if (line !== undefined) parts.push(column !== undefined ? `line ${line} column ${column}` : `line ${line}`);
+  if (line !== undefined) parts.push(`line ${line}`);
+  if (column !== undefined) parts.push(`column ${column}`);
   if (offset !== undefined) parts.push(`byte ${offset}`);
   return parts.length > 0 ? `${parts.join(': ')}: ` : '';
 }

@@ -1,4 +1,5 @@
 import { DataFormatError } from '../errors/data-format-error';
+import { parseDecimal } from '../io/decimal-number';
 
 /** One line of an im2rec `.lst` file. */
 export interface ImageListEntry {
@@ -36,9 +37,9 @@ export function parseImageList(text: string, file = '<lst>'): ImageListEntry[] {
     const index = Number(fields[0]);
     if (!/^\d+$/.test(fields[0]!.trim()) || !Number.isSafeInteger(index)) fail(`bad index "${fields[0]}"`);
     const labels = fields.slice(1, -1).map((f) => {
-      const value = Number(f);
-      if (f.trim() === '' || !Number.isFinite(value)) fail(`bad label "${f}"`);
-      return value;
+      const value = parseDecimal(f.trim());
+      if (value === undefined) fail(`bad label "${f}"`);
+      return value!;
     });
     const path = fields[fields.length - 1]!;
     if (path === '') fail('empty path');

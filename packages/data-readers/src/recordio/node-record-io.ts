@@ -8,24 +8,29 @@ import { fileSource } from '../io/file-source';
 import { formatImageList } from './image-list';
 import { packInsightfaceRecordIO, type PackInsightfaceOptions } from './insightface-layout';
 import { formatRecordIOProperty } from './property-file';
-import { openRecordIO, type RecordIOReader } from './read-record-io';
+import { openRecordIO, type OpenRecordIOOptions, type RecordIOReader } from './read-record-io';
 
 /**
  * Opens `<prefix>.rec` with `<prefix>.idx` from disk (Node). The `.rec` is read by positioned reads, never whole.
  *
  * @param recPath - path of the `.rec`.
  * @param idxPath - path of the `.idx`. Default: `recPath` with `.rec` replaced by `.idx`; pass `null` for none.
+ * @param options - `maxRecordBytes` (see {@link OpenRecordIOOptions.maxRecordBytes}).
  * @example
  * ```ts
  * const reader = await openRecordIOFile('faces_emore/train.rec');
  * ```
  */
-export async function openRecordIOFile(recPath: string, idxPath?: string | null): Promise<RecordIOReader> {
+export async function openRecordIOFile(
+  recPath: string,
+  idxPath?: string | null,
+  options: Pick<OpenRecordIOOptions, 'maxRecordBytes'> = {},
+): Promise<RecordIOReader> {
   const idxFile = idxPath === undefined ? recPath.replace(/\.rec$/, '.idx') : idxPath;
   const idx = idxFile === null ? undefined : await readFile(idxFile, 'utf8');
   const rec = await fileSource(recPath);
   try {
-    return await openRecordIO({ rec, ...(idx === undefined ? {} : { idx, idxFile: idxFile! }) });
+    return await openRecordIO({ ...options, rec, ...(idx === undefined ? {} : { idx, idxFile: idxFile! }) });
   } catch (error) {
     await rec.close();
     throw error;

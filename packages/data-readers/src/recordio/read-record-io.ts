@@ -1,8 +1,8 @@
-import { DataFormatError } from '../errors/data-format-error';
+import { DataFormatError, DataLimitError } from '../errors/data-format-error';
 import { toByteSource, type ByteSource, type ByteSourceInput } from '../io/byte-source';
 import { WindowedReader } from '../io/windowed-reader';
 import { parseRecordIOIndex, type RecordIOIndexEntry } from './index-file';
-import { RECORDIO_MAGIC, RECORDIO_MAGIC_BYTES } from './record-framing';
+import { RECORDIO_MAGIC, RECORDIO_MAGIC_BYTES, RECORDIO_MAX_PART_LENGTH } from './record-framing';
 
 /** One record as yielded by iterating a {@link RecordIOReader}. */
 export interface RecordIORecord {
@@ -27,7 +27,16 @@ export interface OpenRecordIOOptions {
   file?: string;
   /** Name of the `.idx` for error messages. Default: `file` with `.rec` replaced by `.idx`. */
   idxFile?: string;
+  /**
+   * Largest payload of one record, in bytes, parts rejoined; a longer record is refused with a `DataLimitError`
+   * before it is assembled. Default {@link DEFAULT_MAX_RECORD_BYTES} (2^29, the largest single part), or the
+   * `.rec` size when smaller.
+   */
+  maxRecordBytes?: number;
 }
+
+/** Default {@link OpenRecordIOOptions.maxRecordBytes}: 2^29 bytes, one more than the largest single part. */
+export const DEFAULT_MAX_RECORD_BYTES = RECORDIO_MAX_PART_LENGTH + 1;
 
 /**
  * An open MXNet RecordIO file; create with {@link openRecordIO}. Iterating it (`for await … of reader`) yields every
@@ -65,6 +74,7 @@ class RecordIOFile implements RecordIOReader {
   constructor(
     private readonly source: ByteSource,
     entries: readonly RecordIOIndexEntry[],
+    private readonly maxRecordBytes: number,
   ) {
     this.file = source.name;
     this.size = source.size;
@@ -139,7 +149,9 @@ class RecordIOFile implements RecordIOReader {
         offset: offset + 4,
       });
     }
-    const parts: Uint8Array[] = [firstPayload];
+    // One growing buffer, not one object per part: millions of empty parts must cost bytes, not objects.
+    let payload = new Uint8Array(Math.max(64, 2 * firstPayload.byteLength));
+    payload.set(firstPayload);
     let total = firstPayload.byteLength;
     for (;;) {
       const partOffset = next;
@@ -150,18 +162,28 @@ class RecordIOFile implements RecordIOReader {
           offset: partOffset + 4,
         });
       }
-      parts.push(RECORDIO_MAGIC_BYTES, (await this.window.read(partOffset + 8, length)).slice());
-      total += 4 + length;
+      const end = total + 4 + length;
+      if (end > this.maxRecordBytes) {
+        throw new DataLimitError(
+          `record payload (parts rejoined) from byte ${offset}`,
+          end,
+          this.maxRecordBytes,
+          'maxRecordBytes',
+          { file: this.file, offset: partOffset },
+        );
+      }
+      if (end > payload.byteLength) {
+        const grown = new Uint8Array(Math.min(this.maxRecordBytes, Math.max(end, 2 * payload.byteLength)));
+        grown.set(payload.subarray(0, total));
+        payload = grown;
+      }
+      payload.set(RECORDIO_MAGIC_BYTES, total);
+      if (length > 0) payload.set(await this.window.read(partOffset + 8, length), total + 4);
+      total = end;
       next = Math.min(this.size, partOffset + 8 + pad4(length));
       if (cflag === 3) break;
     }
-    const payload = new Uint8Array(total);
-    let pos = 0;
-    for (const part of parts) {
-      payload.set(part, pos);
-      pos += part.byteLength;
-    }
-    return { payload, next };
+    return { payload: payload.slice(0, total), next };
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<RecordIORecord> {
@@ -186,7 +208,7 @@ class RecordIOFile implements RecordIOReader {
  *
  * Follows dmlc-core `recordio.{h,cc}` and apache/mxnet `python/mxnet/recordio.py`.
  *
- * @param options - `{ rec, idx?, file?, idxFile? }`; see {@link OpenRecordIOOptions}.
+ * @param options - `{ rec, idx?, file?, idxFile?, maxRecordBytes? }`; see {@link OpenRecordIOOptions}.
  * @returns a reader with `keys()`, `readRecord(key)` and async iteration in file order.
  * @example
  * ```ts
@@ -203,7 +225,7 @@ export function openRecordIO(options: OpenRecordIOOptions): Promise<RecordIORead
 }
 
 function openRecordIOSync(options: OpenRecordIOOptions): RecordIOReader {
-  const allowed = new Set(['rec', 'idx', 'file', 'idxFile']);
+  const allowed = new Set(['rec', 'idx', 'file', 'idxFile', 'maxRecordBytes']);
   for (const name of Object.keys(options)) {
     if (!allowed.has(name)) throw new TypeError(`openRecordIO: unknown option "${name}"`);
   }
@@ -224,5 +246,8 @@ function openRecordIOSync(options: OpenRecordIOOptions): RecordIOReader {
     }
     entries = options.idx;
   }
-  return new RecordIOFile(source, entries);
+  const maxRecordBytes = options.maxRecordBytes ?? Math.min(DEFAULT_MAX_RECORD_BYTES, source.size);
+  if (!(maxRecordBytes > 0))
+    throw new TypeError(`openRecordIO: maxRecordBytes must be positive, got ${String(options.maxRecordBytes)}`);
+  return new RecordIOFile(source, entries, maxRecordBytes);
 }

@@ -6,7 +6,11 @@ export interface EncodedLabels {
   codes: Int32Array[];
 }
 
-const isNumeric = (s: string) => s.trim() !== '' && Number.isFinite(Number(s));
+import { parseDecimal } from '../io/decimal-number';
+
+const isNumeric = (s: string) => parseDecimal(s.trim()) !== undefined;
+
+const INT32_MAX = 2 ** 31 - 1;
 
 /**
  * Fits one label encoder on the union of several label lists (train ∪ test, InceptionTime's practice and
@@ -36,14 +40,29 @@ export function encodeLabels(lists: readonly (readonly string[])[]): EncodedLabe
  *
  * @param labels - numeric labels of one file.
  * @returns integer codes.
- * @throws RangeError for non-integer labels.
+ * @throws RangeError for labels that are not decimal integers, or codes outside 0 … 2^31 − 1 (an `Int32Array`
+ *   would wrap them silently).
  */
 export function kdctimeLabelCodes(labels: readonly string[]): Int32Array {
-  const values = labels.map(Number);
-  for (const [i, v] of values.entries()) {
-    if (!Number.isInteger(v))
-      throw new RangeError(`kdctimeLabelCodes: label ${i} ("${labels[i]}") is not an integer`);
-  }
-  const min = Math.min(...values);
-  return Int32Array.from(values, (v) => (v < 0 ? 0 : min > 0 ? v - min : v));
+  const values = new Float64Array(labels.length);
+  // A loop, not Math.min(...values): spreading 300k arguments overflows the call stack.
+  let min = Infinity;
+  labels.forEach((label, i) => {
+    const v = parseDecimal(label.trim());
+    if (v === undefined || !Number.isSafeInteger(v))
+      throw new RangeError(`kdctimeLabelCodes: label ${i} ("${label.slice(0, 40)}") is not an integer`);
+    values[i] = v;
+    if (v < min) min = v;
+  });
+  const codes = new Int32Array(labels.length);
+  values.forEach((v, i) => {
+    const code = v < 0 ? 0 : min > 0 ? v - min : v;
+    if (code > INT32_MAX) {
+      throw new RangeError(
+        `kdctimeLabelCodes: label ${i} ("${labels[i]}") gives code ${code}, outside 0 … ${INT32_MAX}`,
+      );
+    }
+    codes[i] = code;
+  });
+  return codes;
 }

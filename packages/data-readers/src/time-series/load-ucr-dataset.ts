@@ -1,6 +1,8 @@
 import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { DataFormatError } from '../errors/data-format-error';
+import { MemoryBudget, memoryBudgetFor } from '../limits/memory-budget';
 import { encodeLabels, kdctimeLabelCodes } from './encode-labels';
 import { parseTs, type TsHeader } from './parse-ts';
 import { parseUcrText, type ParseUcrTextOptions } from './parse-ucr-text';
@@ -42,6 +44,19 @@ export interface LoadUcrDatasetOptions {
    * per-file rule, for parity runs ({@link kdctimeLabelCodes}; `classes` then lists the codes). Default `'union'`.
    */
   labelEncoding?: 'union' | 'kdctime';
+}
+
+/** Estimated bytes of one class-list entry (a short string and its array slot). */
+const CLASS_ENTRY_BYTES = 40;
+
+/** {@link kdctimeLabelCodes} with its range errors turned into a DataFormatError naming the file. */
+function kdctimeCodes(labels: readonly string[], file: string): Int32Array {
+  try {
+    return kdctimeLabelCodes(labels);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new DataFormatError(error.message.replace(/^kdctimeLabelCodes: /, ''), { file }, { cause: error });
+  }
 }
 
 const SUFFIX: Record<UcrFileFormat, string> = { tsv: '.tsv', ts: '.ts', txt: '.txt', csv: '' };
@@ -112,8 +127,15 @@ export async function loadUcrDataset(
       let classes: string[];
       let codes: Int32Array[];
       if (options.labelEncoding === 'kdctime') {
-        codes = [kdctimeLabelCodes(train.labels), kdctimeLabelCodes(test.labels)];
-        const max = Math.max(0, ...codes[0]!, ...codes[1]!);
+        codes = [kdctimeCodes(train.labels, trainPath), kdctimeCodes(test.labels, testPath)];
+        let max = 0;
+        for (const list of codes) for (const code of list) if (code > max) max = code;
+        // Gaps give classes nobody uses; a label of 10000001 must not build a 10M-entry list from a 15-byte file.
+        new MemoryBudget(
+          memoryBudgetFor(trainText.length + testText.length, undefined),
+          'KDCTime class list (one entry per code up to the largest)',
+          trainPath,
+        ).charge(CLASS_ENTRY_BYTES * (max + 1));
         classes = Array.from({ length: max + 1 }, (_, i) => String(i));
       } else {
         ({ classes, codes } = encodeLabels([train.labels, test.labels]));

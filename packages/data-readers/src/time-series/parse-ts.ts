@@ -1,4 +1,6 @@
 import { DataFormatError } from '../errors/data-format-error';
+import { parseDecimal } from '../io/decimal-number';
+import { MemoryBudget, memoryBudgetFor, TYPED_ARRAY_OVERHEAD } from '../limits/memory-budget';
 
 import { normalizeLabel, type TimeSeriesSplit } from './time-series-split';
 
@@ -47,17 +49,27 @@ const BOOLEAN_TAGS = {
  * Time-stamped files (`@timeStamps true`) are rejected.
  *
  * @param text - file content.
- * @param options - `file`: name for errors (default `'<text>'`).
+ * @param options - `file`: name for errors (default `'<text>'`); `maxMemoryBytes`: budget for the parsed series
+ *   and labels, default `8 · text.length + 64 MiB` (a file that needs more is refused with a `DataLimitError`).
  * @returns header, `series[case][dimension]` and labels.
- * @throws DataFormatError naming the line for an unknown or malformed tag, a missing `@data`, a wrong dimension
- *   count, a bad value or an undeclared label.
+ * @throws DataFormatError naming the line (and, for values, the character column) of an unknown or malformed
+ *   tag, a missing `@data`, a wrong dimension count, a value that is not a decimal number (`0x10` is not) or an
+ *   undeclared label.
  *
  * @example
  * const { header, series, labels } = parseTs(await readFile('BasicMotions_TRAIN.ts', 'utf8'));
  * header.dimensions; // 6
  */
-export function parseTs(text: string, options: { file?: string } = {}): TsFile {
+export function parseTs(text: string, options: { file?: string; maxMemoryBytes?: number } = {}): TsFile {
+  for (const key of Object.keys(options)) {
+    if (key !== 'file' && key !== 'maxMemoryBytes') throw new TypeError(`parseTs: unknown option "${key}"`);
+  }
   const file = options.file ?? '<text>';
+  const budget = new MemoryBudget(
+    memoryBudgetFor(text.length, options.maxMemoryBytes),
+    'parsed series and labels',
+    file,
+  );
   const header: TsHeader = {};
   const lines = text.split(/\r?\n/);
   let i = 0;
@@ -78,8 +90,8 @@ export function parseTs(text: string, options: { file?: string } = {}): TsFile {
       return v === 'true';
     };
     const positive = (): number => {
-      const v = Number(rest[0]);
-      if (!Number.isInteger(v) || v <= 0)
+      const v = /^\d+$/.test(rest[0] ?? '') ? Number(rest[0]) : NaN;
+      if (!Number.isSafeInteger(v) || v <= 0)
         fail(`@${rawTag!.slice(1)} expects a positive integer, got "${rest[0] ?? ''}"`);
       return v;
     };
@@ -115,9 +127,11 @@ export function parseTs(text: string, options: { file?: string } = {}): TsFile {
   const labels: string[] = [];
   let dims: number | undefined = expectedDims;
   for (; i < lines.length; i++) {
-    const lineText = lines[i]!.trim();
+    const raw = lines[i]!;
+    const lineText = raw.trim();
     if (lineText === '' || lineText.startsWith('#') || lineText.startsWith('%')) continue;
     const line = i + 1;
+    const lead = raw.length - raw.trimStart().length;
     const parts = lineText.split(':');
     let label = '';
     if (hasLabel) {
@@ -126,7 +140,7 @@ export function parseTs(text: string, options: { file?: string } = {}): TsFile {
       if (declared && !declared.has(label)) {
         throw new DataFormatError(`label "${label}" is not declared in @classLabel`, { file, line });
       }
-      if (header.targetLabel === true && !Number.isFinite(Number(label))) {
+      if (header.targetLabel === true && parseDecimal(label) === undefined) {
         throw new DataFormatError(`regression target "${label}" is not a number`, { file, line });
       }
     }
@@ -134,25 +148,33 @@ export function parseTs(text: string, options: { file?: string } = {}): TsFile {
     if (parts.length !== dims) {
       throw new DataFormatError(`${parts.length} dimensions, expected ${dims}`, { file, line });
     }
+    budget.charge(TYPED_ARRAY_OVERHEAD + 64 + 2 * label.length);
+    let partStart = lead;
     const caseSeries = parts.map((part, d) => {
       const tokens = part.split(',');
       if (tokens.length > 0 && tokens[tokens.length - 1]!.trim() === '' && tokens.length > 1) tokens.pop();
+      budget.charge(TYPED_ARRAY_OVERHEAD + 8 * tokens.length);
       const values = new Float64Array(tokens.length);
+      let tokenStart = partStart;
       tokens.forEach((token, t) => {
         const s = token.trim();
-        if (s === '?' || s.toLowerCase() === 'nan') {
+        const column = tokenStart + (token.length - token.trimStart().length) + 1;
+        tokenStart += token.length + 1;
+        if (s === '?' || s.toLowerCase() === 'nan' || s === '') {
           values[t] = NaN;
           return;
         }
-        const v = s === '' ? NaN : Number(s);
-        if (!Number.isFinite(v)) {
-          throw new DataFormatError(`dimension ${d + 1}, value ${t + 1}: not a number: "${s.slice(0, 40)}"`, {
-            file,
-            line,
-          });
+        const v = parseDecimal(s);
+        if (v === undefined) {
+          // The column goes in the text, after the dimension and value that name the field in .ts terms.
+          throw new DataFormatError(
+            `dimension ${d + 1}, value ${t + 1}: not a number: "${s.slice(0, 40)}" at column ${column} (decimal notation expected)`,
+            { file, line },
+          );
         }
         values[t] = v;
       });
+      partStart += part.length + 1;
       if (
         header.equalLength === true &&
         header.seriesLength !== undefined &&

@@ -1,4 +1,6 @@
 import { DataFormatError } from '../errors/data-format-error';
+import { parseDecimal } from '../io/decimal-number';
+import { MemoryBudget, memoryBudgetFor, TYPED_ARRAY_OVERHEAD } from '../limits/memory-budget';
 
 import { normalizeLabel, type TimeSeriesSplit } from './time-series-split';
 
@@ -21,6 +23,20 @@ export interface ParseUcrTextOptions {
    * Default `'length'`.
    */
   trailingNaN?: 'length' | 'missing';
+  /**
+   * Budget in bytes for the parsed series and labels (a typed array per case plus 8 bytes per value); a file
+   * that needs more is refused with a `DataLimitError`. Default `8 · text.length + 64 MiB`.
+   */
+  maxMemoryBytes?: number;
+}
+
+/** Characters a case costs beyond its values: two typed-array objects and the label string. */
+const CASE_BYTES = 2 * TYPED_ARRAY_OVERHEAD + 64;
+
+/** Trimmed fields of a row. */
+function splitFields(line: string, delimiter: 'tab' | 'comma' | 'whitespace'): string[] {
+  if (delimiter === 'whitespace') return line.trim().split(/\s+/);
+  return line.split(delimiter === 'tab' ? '\t' : ',').map((field) => field.trim());
 }
 
 const MISSING_TOKENS = new Set(['nan', 'NaN', 'NAN', '?']);
@@ -32,7 +48,8 @@ const MISSING_TOKENS = new Set(['nan', 'NaN', 'NAN', '?']);
  * Follows the UCR Time Series Archive 2018 (Dau et al. 2019) and the 2015 / timeseriesclassification.com layouts.
  *
  * @param text - the file content.
- * @param options - `file`, `delimiter` (default `'auto'`), `trailingNaN` (default `'length'`).
+ * @param options - `file`, `delimiter` (default `'auto'`), `trailingNaN` (default `'length'`), `maxMemoryBytes`
+ *   (default `8 · text.length + 64 MiB`).
  * @returns univariate series (`series[i][0]`) and raw labels.
  * @throws DataFormatError naming the line and column of a malformed value, a missing label or an empty row.
  *
@@ -41,41 +58,51 @@ const MISSING_TOKENS = new Set(['nan', 'NaN', 'NAN', '?']);
  */
 export function parseUcrText(text: string, options: ParseUcrTextOptions = {}): TimeSeriesSplit {
   for (const key of Object.keys(options)) {
-    if (!['file', 'delimiter', 'trailingNaN'].includes(key))
+    if (!['file', 'delimiter', 'trailingNaN', 'maxMemoryBytes'].includes(key))
       throw new TypeError(`parseUcrText: unknown option "${key}"`);
   }
   const file = options.file ?? '<text>';
   const trailingNaN = options.trailingNaN ?? 'length';
   let delimiter = options.delimiter ?? 'auto';
+  const budget = new MemoryBudget(
+    memoryBudgetFor(text.length, options.maxMemoryBytes),
+    'parsed series and labels',
+    file,
+  );
   const lines = text.split(/\r?\n/);
   if (delimiter === 'auto') {
     const first = lines.find((l) => l.trim() !== '') ?? '';
     delimiter = first.includes('\t') ? 'tab' : first.includes(',') ? 'comma' : 'whitespace';
   }
-  const splitter: string | RegExp = delimiter === 'tab' ? '\t' : delimiter === 'comma' ? ',' : /\s+/;
   const series: Float64Array[][] = [];
   const labels: string[] = [];
   lines.forEach((raw, index) => {
-    const lineText = delimiter === 'whitespace' ? raw.trim() : raw.replace(/[\r\n]+$/, '');
+    const lineText = raw.replace(/[\r\n]+$/, '');
     if (lineText.trim() === '') return;
     const line = index + 1;
-    const tokens = lineText.split(splitter);
+    const tokens = splitFields(lineText, delimiter as 'tab' | 'comma' | 'whitespace');
     // A trailing delimiter (e.g. "1\t2\t") leaves one empty token.
-    if (tokens.length > 1 && tokens[tokens.length - 1]!.trim() === '') tokens.pop();
+    if (tokens.length > 1 && tokens[tokens.length - 1] === '') tokens.pop();
     const label = normalizeLabel(tokens[0]!);
     if (label === '' || MISSING_TOKENS.has(label)) {
-      throw new DataFormatError(`missing class label in column 1`, { file, line });
+      throw new DataFormatError(`missing class label`, { file, line, column: 1 });
     }
+    budget.charge(CASE_BYTES + 8 * tokens.length + 2 * label.length);
     const values = new Float64Array(tokens.length - 1);
     for (let j = 1; j < tokens.length; j++) {
-      const token = tokens[j]!.trim();
-      if (MISSING_TOKENS.has(token)) {
+      const token = tokens[j]!;
+      if (MISSING_TOKENS.has(token) || token === '') {
         values[j - 1] = NaN;
         continue;
       }
-      const v = token === '' ? NaN : Number(token);
-      if (!Number.isFinite(v))
-        throw new DataFormatError(`column ${j + 1}: not a number: "${token.slice(0, 40)}"`, { file, line });
+      const v = parseDecimal(token);
+      if (v === undefined) {
+        throw new DataFormatError(`not a number: "${token.slice(0, 40)}" (decimal notation expected)`, {
+          file,
+          line,
+          column: j + 1,
+        });
+      }
       values[j - 1] = v;
     }
     let length = values.length;

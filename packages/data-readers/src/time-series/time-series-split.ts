@@ -1,3 +1,5 @@
+import { DECIMAL_NUMBER } from '../io/decimal-number';
+
 /**
  * Time series as read from a file, before any length or missing-value policy is applied.
  * `series[i][d]` holds the values of case `i`, dimension `d`, each at its own length; `NaN` marks a missing
@@ -69,6 +71,6 @@ export function describeSeries(split: TimeSeriesSplit): TimeSeriesSummary {
 /** @internal Normalises a label token: numeric labels to their shortest decimal form, others trimmed. */
 export function normalizeLabel(token: string): string {
   const t = token.trim();
-  if (t !== '' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t)) return String(Number(t));
+  if (DECIMAL_NUMBER.test(t)) return String(Number(t));
   return t;
 }

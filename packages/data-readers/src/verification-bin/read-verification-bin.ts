@@ -32,19 +32,27 @@ function asFlag(value: unknown): boolean | undefined {
  * Follows insightface `recognition/arcface_torch/eval/verification.py` (`load_bin`).
  *
  * @param bytes - the whole `.bin` file.
- * @param options.file - name for error messages. Default `'<bin>'`.
+ * @param options - `file`: name for error messages (default `'<bin>'`); `maxMemoryBytes`: budget of the pickle's
+ *   objects and bytes (default `8 · bytes.byteLength + 64 MiB`, see `readPickle`).
  * @example
  * ```ts
  * import { readVerificationBinFile } from '@frx/data-readers/node';
  * const { images, issame } = await readVerificationBinFile('faces_emore/lfw.bin'); // 12000 JPEGs, 6000 flags
  * ```
  */
-export function readVerificationBin(bytes: Uint8Array, options: { file?: string } = {}): VerificationBin {
+export function readVerificationBin(
+  bytes: Uint8Array,
+  options: { file?: string; maxMemoryBytes?: number } = {},
+): VerificationBin {
   for (const name of Object.keys(options)) {
-    if (name !== 'file') throw new TypeError(`readVerificationBin: unknown option "${name}"`);
+    if (name !== 'file' && name !== 'maxMemoryBytes')
+      throw new TypeError(`readVerificationBin: unknown option "${name}"`);
   }
   const file = options.file ?? '<bin>';
-  const value = readPickle(bytes, { file });
+  const value = readPickle(bytes, {
+    file,
+    ...(options.maxMemoryBytes !== undefined ? { maxMemoryBytes: options.maxMemoryBytes } : {}),
+  });
   const fail = (detail: string): never => {
     throw new DataFormatError(detail, { file });
   };
