@@ -1,6 +1,7 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 
 import { type FeatureMatrix, GenerativeMetricError } from './feature-matrix';
+import { isTensor, loadTfjsCore } from './tfjs-core';
 
 /**
  * A pluggable image feature extractor for FID / KID (pool features) or IS (class probabilities).
@@ -53,6 +54,7 @@ export async function extractFeatures(
     throw new GenerativeMetricError(
       `extractFeatures: batchSize must be a positive integer, got ${batchSize}`,
     );
+  const tf = await loadTfjsCore('extractFeatures');
   const chunks: Float32Array[] = [];
   let rows = 0;
   const run = async (batch: tf.Tensor4D) => {
@@ -78,7 +80,7 @@ export async function extractFeatures(
       options.onProgress?.(rows);
     }
   };
-  if (images instanceof tf.Tensor) await run(images);
+  if (isTensor(images)) await run(images as tf.Tensor4D);
   else for await (const batch of images) await run(batch);
   const data = new Float32Array(rows * extractor.dim);
   let offset = 0;

@@ -1,4 +1,6 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
+
+import { isTensor } from './tfjs-core';
 
 /** Thrown for invalid inputs or options of the generative metrics; the message names the value. */
 export class GenerativeMetricError extends Error {
@@ -18,7 +20,7 @@ export type FeatureInput = FeatureMatrix | tf.Tensor2D | number[][];
 /** Normalises any {@link FeatureInput} to a {@link FeatureMatrix} (reads tensors synchronously). */
 export function toFeatureMatrix(input: FeatureInput, what = 'features'): FeatureMatrix {
   let m: FeatureMatrix;
-  if (input instanceof tf.Tensor) {
+  if (isTensor(input)) {
     if (input.rank !== 2)
       throw new GenerativeMetricError(
         `${what}: expected a [rows, dim] tensor, got shape [${input.shape.join(', ')}]`,

@@ -1,8 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 
 import type { FeatureExtractor } from './feature-extractor';
 import { GenerativeMetricError } from './feature-matrix';
+import { loadTfjsCore } from './tfjs-core';
 
 /** The extractor's label, printed with every score it produces. */
 export const NSFWJS_INCEPTION_NAME = 'nsfwjs-4.3.0-inception-v3/flatten_1';
@@ -56,6 +57,7 @@ async function importOptional<T>(specifier: string, why: string): Promise<T> {
  * const features = await extractFeatures(extractor, images01, { batchSize: 8 });
  */
 export async function createNsfwjsInceptionExtractor(): Promise<FeatureExtractor> {
+  const tf = await loadTfjsCore('createNsfwjsInceptionExtractor');
   const tflayers = await importOptional<typeof tfl>(
     '@tensorflow/tfjs-layers',
     'createNsfwjsInceptionExtractor',

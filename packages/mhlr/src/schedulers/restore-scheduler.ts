@@ -24,13 +24,21 @@ const RESTORERS: Record<string, (json: unknown) => LrScheduler> = {
  * Rebuilds any scheduler of this package from its `toJSON()` output, dispatching on `kind`. The
  * restored scheduler continues with the identical learning-rate sequence.
  *
- * @param json The parsed serialised scheduler (`JSON.parse(JSON.stringify(scheduler))`).
- * @throws InvalidStateError for an unknown kind or malformed state.
+ * @param json The serialised scheduler: the string `JSON.stringify(scheduler)` wrote, or its parsed
+ *   value (`JSON.parse(JSON.stringify(scheduler))`).
+ * @throws InvalidStateError for text that is not JSON, an unknown kind or malformed state.
  * @example
  * await writeFile('scheduler.json', JSON.stringify(scheduler));
  * const resumed = restoreScheduler(JSON.parse(await readFile('scheduler.json', 'utf8')));
  */
 export function restoreScheduler(json: unknown): LrScheduler {
+  if (typeof json === 'string') {
+    try {
+      json = JSON.parse(json) as unknown;
+    } catch (error) {
+      throw new InvalidStateError('restoreScheduler', 'json', `is not JSON (${(error as Error).message})`);
+    }
+  }
   const kind = json !== null && typeof json === 'object' ? (json as { kind?: unknown }).kind : undefined;
   const restore = typeof kind === 'string' ? RESTORERS[kind] : undefined;
   if (!restore) {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { registerGradientSources } from './register-gradients';
 import { registerWasmTrainingKernels } from './wasm-training-kernels';
 
 /** Backends {@link initBackend} can select. */
@@ -134,16 +135,8 @@ async function loadCpu(): Promise<void> {
  * @throws Error when neither source is available.
  */
 export async function ensureGradientsRegistered(): Promise<void> {
-  if (tf.getGradient('Sum')) return;
-  const failures: string[] = [];
-  for (const specifier of ['@tensorflow/tfjs-layers', '@tensorflow/tfjs-core/dist/register_all_gradients']) {
-    try {
-      await importOptional(specifier);
-    } catch (error) {
-      failures.push(`${specifier}: ${describe(error)}`);
-    }
-    if (tf.getGradient('Sum')) return;
-  }
+  const { registered, failures } = await registerGradientSources();
+  if (registered) return;
   throw new Error(
     'No tfjs gradient functions are registered, so nothing can be trained. Install @tensorflow/tfjs-layers ' +
       `(its CommonJS build registers them) or import '@tensorflow/tfjs-core/dist/register_all_gradients' in a bundled app. (${failures.join('; ')})`,
