@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { parseTrainArgs, USAGE, UsageError } from './options';
+import { dropPnpmSeparator, parseTrainArgs, USAGE, UsageError } from './options';
 import { formatSummaryTable } from './table';
 import { train, type RunSummary } from './train';
 
@@ -24,7 +24,7 @@ async function main(argv: string[]): Promise<void> {
   process.stdout.write(`${formatSummaryTable([summary])}\n`);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
+main(dropPnpmSeparator(process.argv.slice(2))).catch((error: unknown) => {
   if (error instanceof UsageError) process.stderr.write(`${error.message}\n\n${USAGE}`);
   else process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exitCode = 1;

@@ -103,12 +103,20 @@ function choice<T extends string>(
   return text as T;
 }
 
+/**
+ * Drops the `--` that `pnpm start -- …` forwards in front of the arguments (npm drops it, pnpm does not;
+ * node:util's parseArgs would take everything after it as positionals).
+ */
+export function dropPnpmSeparator(argv: readonly string[]): string[] {
+  return argv[0] === '--' ? argv.slice(1) : [...argv];
+}
+
 /** Parses the training command line. @throws UsageError on unknown flags or bad values. */
 export function parseTrainArgs(argv: string[]): TrainOptions {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: dropPnpmSeparator(argv),
       strict: true,
       allowPositionals: false,
       options: {

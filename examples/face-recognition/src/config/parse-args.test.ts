@@ -95,6 +95,7 @@ describe('parseFaceArgs', () => {
       exportPath: 'e.npy',
       batchSize: 64,
       backend: 'wasm',
+      progress: 'auto',
     });
     expect(() => parseFaceArgs(['eval', '--checkpoint', 'c'])).toThrow(/needs --val-bin/);
   });

@@ -84,6 +84,7 @@ Run
   --resume                  continue from the newest checkpoint in --out
   --backend <b>             ${BACKENDS.join(' | ')}   (wasm; tensorflow = @tensorflow/tfjs-node(-gpu))
   --progress <mode>         ${PROGRESS.join(' | ')}
+                            (--backend, --progress and --eval-batch-size work with eval too)
 Eval
   --checkpoint <dir>        a checkpoint folder (…/checkpoints/step-000100)
   --no-flip-tta             embed originals only (default: flip-sum, insightface "Accuracy-Flip")
@@ -108,6 +109,8 @@ export interface EvalCommand {
   exportPath: string;
   batchSize: number;
   backend: BackendName;
+  /** `--progress`: accepted by both commands so one run script can pass the same run flags. */
+  progress: (typeof PROGRESS)[number];
 }
 
 /** What {@link parseFaceArgs} returns. */
@@ -222,9 +225,7 @@ const TRAIN_ONLY = new Set<string>([
   'checkpoint-every',
   'keep-checkpoints',
   'eval-every',
-  'eval-batch-size',
   'max-steps',
-  'progress',
   'resume',
 ]);
 const EVAL_ONLY = new Set<string>(['checkpoint', 'export', 'no-flip-tta']);
@@ -321,8 +322,12 @@ export function parseFaceArgs(argv: readonly string[]): FaceCommand {
       verification,
       flipTta: values['no-flip-tta'] !== true,
       exportPath: values.export ?? '',
-      batchSize: int('batch-size', values['batch-size'], 64),
+      batchSize:
+        values['eval-batch-size'] !== undefined
+          ? int('eval-batch-size', values['eval-batch-size'], 64)
+          : int('batch-size', values['batch-size'], 64),
       backend: choice('backend', values.backend, BACKENDS, 'wasm'),
+      progress: choice('progress', values.progress, PROGRESS, 'auto'),
     };
   }
 
