@@ -1,4 +1,5 @@
-import { readdir } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
@@ -31,9 +32,35 @@ export interface ListedImageFolder extends ImageFolderDataset {
 }
 
 /**
+ * What a directory entry is once symbolic links are followed (torchvision's `ImageFolder` follows them:
+ * identity folders are often links into a dataset that was not copied). A dangling link is `'other'`.
+ * The lister reads two fixed levels and never recurses, so a link back up the tree cannot loop.
+ */
+async function entryKind(dir: string, entry: Dirent): Promise<'directory' | 'file' | 'other'> {
+  if (entry.isDirectory()) return 'directory';
+  if (entry.isFile()) return 'file';
+  if (!entry.isSymbolicLink()) return 'other';
+  try {
+    const target = await stat(join(dir, entry.name));
+    return target.isDirectory() ? 'directory' : target.isFile() ? 'file' : 'other';
+  } catch {
+    return 'other';
+  }
+}
+
+async function listNames(dir: string, kind: 'directory' | 'file'): Promise<string[]> {
+  const names: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (!entry.name.startsWith('.') && (await entryKind(dir, entry)) === kind) names.push(entry.name);
+  }
+  return names;
+}
+
+/**
  * Lists an identity-per-folder tree (`root/<identity>/<image>`) as a labelled dataset: ORL's `s1..s40`,
  * LFW's `Name/Name_0001.jpg`, any torchvision `ImageFolder` tree. Hidden entries (`.name`) and files
  * directly under `root` (e.g. ORL's README) are ignored; nested sub-folders are not descended into.
+ * Symbolic links to identity folders and to images are followed.
  * Node only (`@frx/data-readers/node`).
  *
  * @param root - the dataset folder.
@@ -65,23 +92,16 @@ export async function listImageFolder(
   }
   const accepted =
     extensions === 'any' ? null : new Set(extensions.map((e) => e.toLowerCase().replace(/^\./, '')));
-  const top = await readdir(root, { withFileTypes: true });
-  const identities = sortNames(
-    top.filter((d) => d.isDirectory() && !d.name.startsWith('.')).map((d) => d.name),
-    order,
-  );
+  const identities = sortNames(await listNames(root, 'directory'), order);
   const classes: string[] = [];
   const entries: ImageFolderEntry[] = [];
   const skipped: { identity: string; images: number }[] = [];
   for (const identity of identities) {
-    const files = (await readdir(join(root, identity), { withFileTypes: true }))
-      .filter((d) => d.isFile() && !d.name.startsWith('.'))
-      .map((d) => d.name)
-      .filter((name) => {
-        if (accepted === null) return true;
-        const dot = name.lastIndexOf('.');
-        return dot > 0 && accepted.has(name.slice(dot + 1).toLowerCase());
-      });
+    const files = (await listNames(join(root, identity), 'file')).filter((name) => {
+      if (accepted === null) return true;
+      const dot = name.lastIndexOf('.');
+      return dot > 0 && accepted.has(name.slice(dot + 1).toLowerCase());
+    });
     if (files.length < minImages || files.length === 0) {
       skipped.push({ identity, images: files.length });
       continue;
