@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { cropOrPad, decodeImage, resizeBilinear, toRgb } from '@frx/data-readers';
 import { IMAGE_EXTENSIONS, listImageFolder, loadCifar10 } from '@frx/data-readers/node';
-import type { Rng } from '@frx/tensor-utils';
+import { createRng, type Rng } from '@frx/tensor-utils';
 
 /** Training images held in memory as NHWC uint8. */
 export interface ImageSet {
@@ -104,22 +104,38 @@ export function batchTensor(set: ImageSet, indices: number[], lo = -1, hi = 1): 
   return tf.tensor4d(values, [indices.length, set.size, set.size, 3]);
 }
 
-/** An endless sequence of shuffled batches (a new seeded permutation each epoch). */
-export function batchSampler(count: number, batchSize: number, rng: Rng): () => number[] {
+/**
+ * An endless sequence of shuffled batches: epoch e visits the images in the permutation drawn by
+ * `createRng(\`${seed}-epoch-${e}\`)`, in `⌊count / batchSize⌋` batches (the last partial batch is dropped).
+ * The sequence is a pure function of the batch index, so a resumed run passes `start` (the batches already
+ * drawn) and continues with exactly the batches an uninterrupted run would draw.
+ */
+export function batchSampler(
+  count: number,
+  batchSize: number,
+  seed: number | string,
+  start = 0,
+): () => number[] {
   if (batchSize > count) throw new Error(`--batch-size ${batchSize} is larger than the ${count} images`);
+  if (!Number.isSafeInteger(start) || start < 0)
+    throw new Error(`batchSampler: start must be an integer >= 0, got ${start}`);
+  const perEpoch = Math.floor(count / batchSize);
+  let next = start;
+  let epoch = -1;
   let order: number[] = [];
-  let position = count;
   return () => {
-    if (position + batchSize > count) {
+    const e = Math.floor(next / perEpoch);
+    if (e !== epoch) {
+      const rng = createRng(`${seed}-epoch-${e}`);
       order = Array.from({ length: count }, (_, i) => i);
       for (let i = count - 1; i > 0; i--) {
         const j = rng.int(i + 1);
         [order[i], order[j]] = [order[j]!, order[i]!];
       }
-      position = 0;
+      epoch = e;
     }
-    const batch = order.slice(position, position + batchSize);
-    position += batchSize;
-    return batch;
+    const position = (next % perEpoch) * batchSize;
+    next += 1;
+    return order.slice(position, position + batchSize);
   };
 }

@@ -73,7 +73,9 @@ export async function train(
   await mkdir(o.out, { recursive: true });
   await writeFile(join(o.out, 'options.json'), JSON.stringify(o, null, 2));
   const metrics = createJsonlWriter(join(o.out, 'metrics.jsonl'));
-  const nextBatch = batchSampler(set.count, o.batchSize, createRng(`batches-${o.seed}-${trainer.step}`));
+  // The data order is a function of the batch index, not of a stream the checkpoint would have to carry: a
+  // resumed run skips the batches already drawn and sees what an uninterrupted run would.
+  const nextBatch = batchSampler(set.count, o.batchSize, `batches-${o.seed}`, trainer.step * o.criticSteps);
   const fixedZ = randomNormalTensor([64, o.latentDim], createRng(`grid-${o.seed}`)) as tf.Tensor2D;
 
   let extractor: FeatureExtractor | null = null;
