@@ -1,7 +1,3 @@
-import { registerMarginLayers } from './register';
-
-registerMarginLayers();
-
 export { softmaxLogits } from './logits/softmax';
 export type { SoftmaxOptions } from './logits/softmax';
 export { normFaceLogits } from './logits/norm-face';

@@ -162,3 +162,7 @@ export class MarginHead extends tfl.layers.Layer {
     return { ...config, ...super.getConfig() };
   }
 }
+
+// Registered where the class is defined, not by the package entry: with `sideEffects: false` a bundle that
+// imports only margin functions then drops this module, and with it all of tfjs-layers.
+tf.serialization.registerClass(MarginHead);
