@@ -80,7 +80,7 @@ export async function extractFeatures(
       options.onProgress?.(rows);
     }
   };
-  if (isTensor(images)) await run(images as tf.Tensor4D);
+  if (isTensor(images)) await run(images);
   else for await (const batch of images) await run(batch);
   const data = new Float32Array(rows * extractor.dim);
   let offset = 0;
