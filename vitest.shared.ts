@@ -26,7 +26,10 @@ export function frxVitestProject(name: string, overrides: NonNullable<ViteUserCo
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       testTimeout: 120_000,
       hookTimeout: 120_000,
-      reporters: ['default', ['json', { outputFile: '.test-results/vitest.json' }]],
+      reporters: [
+        'default',
+        ['json', { outputFile: `.test-results/vitest-${process.env.FRX_TEST_BACKEND || 'wasm'}.json` }],
+      ],
       ...overrides,
     },
   });

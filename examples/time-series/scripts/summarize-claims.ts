@@ -135,7 +135,7 @@ rows.forEach((r, g) => {
   const x0 = left + 15 + g * groupW;
   METHODS.forEach((m, i) => {
     const a = r.accuracy[m];
-    if (a === null) return;
+    if (a === null || a === undefined) return;
     parts.push(
       `<rect x="${x0 + i * barW}" y="${y(a)}" width="${barW - 2}" height="${top + plotH - y(a)}" fill="${colours[i]}"/>`,
     );

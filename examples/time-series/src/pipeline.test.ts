@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { initBackend } from '@frx/tensor-utils';
+import { testBackend } from '@frx/tensor-utils/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { runPipeline, type PipelineResults } from './pipeline';
@@ -10,7 +11,7 @@ import { runPipeline, type PipelineResults } from './pipeline';
 let out = '';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
+  await initBackend({ backend: testBackend() });
   out = await mkdtemp(join(tmpdir(), 'frx-time-series-'));
 });
 

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
+import { testBackend } from '@frx/tensor-utils/testing';
 
 import {
   adaCosLogits,
@@ -27,7 +28,7 @@ function allFinite(...tensors: tf.Tensor[]): boolean {
 
 describe('no NaN or Inf at cos = ±1, zero-norm features or huge s', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
   });
 
   // Targets at exactly +1 and −1, negatives at ±1 too, and an ignored row.

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { expectTensorsClose } from '@frx/tensor-utils/testing';
+import { expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import {
   adaCosLogits,
@@ -64,7 +64,9 @@ const fixture = JSON.parse(
 ) as Fixture;
 
 // float32 against float64 references: logits scaled by up to 64 carry ~64 · 6e-8 rounding.
-const TOLERANCE = { rtol: 1e-5, atol: 1e-5 };
+// TensorFlow's kernels (Eigen matmul blocking) sum in another order: one class-centre gradient of the
+// MarginHead cases, a sum with cancellation, lands 3.8e-5 from the reference there (2e-5 relative).
+const TOLERANCE = testBackend() === 'tensorflow' ? { rtol: 1e-4, atol: 1e-4 } : { rtol: 1e-5, atol: 1e-5 };
 
 type Logits = (cos: tf.Tensor2D, labels: tf.Tensor1D, norms: tf.Tensor1D) => tf.Tensor2D;
 
@@ -107,7 +109,7 @@ function logitsFor(c: LossCase): Logits {
 
 describe('margin logits, loss and gradients match PyTorch', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
   });
 
   it.each(fixture.cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {

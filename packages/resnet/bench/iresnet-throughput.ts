@@ -1,12 +1,14 @@
 /**
- * IResNet-18 throughput on the wasm backend against PyTorch CPU, same shapes and thread count.
- * Prints one JSON line per figure. Run: `pnpm bench` (in packages/resnet); BENCH_REPEATS=n to change
- * the timed repeats (default 3), BENCH_PROFILE=0 to skip the per-kernel profile.
+ * IResNet-18 throughput on the native `tensorflow` backend and on wasm, against PyTorch CPU, same shapes.
+ * Prints one JSON line per figure. Run: `pnpm bench` (in packages/resnet); BENCH_BACKENDS=tensorflow,wasm
+ * (the default; a backend that cannot start is reported and skipped), BENCH_REPEATS=n to change the timed
+ * repeats (default 3), BENCH_PROFILE=0 to skip the per-kernel profile of the wasm step, BENCH_PYTHON to
+ * choose the Python with torch (default /usr/bin/python3; e.g. a venv with torch==2.13.0+cpu).
  *
  * Figures: forward images/s (inference mode), training-step images/s (training mode forward,
  * backward of sum(embedding · probe), SGD update), for 112×112 width 1 batch 16 and 64×64 width 0.5
  * batch 32; PyTorch's numbers from scripts/pytorch-bench.py with 1 thread (wasm in Node is
- * single-threaded) and with 2; the wasm/PyTorch ratio; and the share of the training step per kernel.
+ * single-threaded) and with 2; each backend / PyTorch ratio; and the share of the wasm step per kernel.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,7 +19,8 @@ import { initBackend } from '@frx/tensor-utils';
 
 import { iresnet18, iresnetStats } from '../src/index';
 
-const PYTHON = '/usr/bin/python3';
+const PYTHON = process.env['BENCH_PYTHON'] ?? '/usr/bin/python3';
+const backends = (process.env['BENCH_BACKENDS'] ?? 'tensorflow,wasm').split(',').map((b) => b.trim());
 const script = fileURLToPath(new URL('../scripts/pytorch-bench.py', import.meta.url));
 const repeats = Number(process.env['BENCH_REPEATS'] ?? 3);
 const profile = process.env['BENCH_PROFILE'] !== '0';
@@ -27,6 +30,7 @@ interface BenchConfig {
   size: number;
   width: number;
   batch: number;
+  backend?: 'tensorflow' | 'wasm';
 }
 
 const configs: BenchConfig[] = [
@@ -59,7 +63,7 @@ function torchAvailable(): string | null {
     execFileSync(PYTHON, ['-c', 'import torch'], { stdio: 'pipe' });
     return null;
   } catch {
-    return 'torch is not importable by /usr/bin/python3 (install Debian python3-torch)';
+    return `torch is not importable by ${PYTHON} (install Debian python3-torch, or set BENCH_PYTHON)`;
   }
 }
 
@@ -91,8 +95,8 @@ function pytorch(
 }
 
 async function runConfig(config: BenchConfig): Promise<void> {
-  await initBackend({ backend: 'wasm' });
-  const skipTorch = torchAvailable();
+  const backend = config.backend ?? 'wasm';
+  await initBackend({ backend });
   {
     const model = iresnet18({ inputSize: config.size, widthMultiplier: config.width, seed: 1 });
     const { multiplyAccumulates } = iresnetStats({
@@ -104,8 +108,11 @@ async function runConfig(config: BenchConfig): Promise<void> {
     const probe = tf.randomNormal([config.batch, 512]);
     const optimizer = tf.train.sgd(0.01);
     const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-    const forward = () =>
-      tf.tidy(() => (model.predict(x, { batchSize: config.batch }) as tf.Tensor).dataSync());
+    const forward = () => {
+      tf.tidy(() => {
+        (model.predict(x, { batchSize: config.batch }) as tf.Tensor).dataSync();
+      });
+    };
     const trainStep = () => {
       const cost = optimizer.minimize(
         () => tf.sum<tf.Scalar>(tf.mul(model.apply(x, { training: true }) as tf.Tensor, probe)),
@@ -120,49 +127,20 @@ async function runConfig(config: BenchConfig): Promise<void> {
     const gmacs = multiplyAccumulates / 1e9;
     emit({
       config: config.name,
-      backend: 'wasm',
+      backend,
       phase: 'forward',
       imagesPerSecond: forwardIps,
       gflops: 2 * gmacs * forwardIps,
     });
     emit({
       config: config.name,
-      backend: 'wasm',
+      backend,
       phase: 'train-step',
       imagesPerSecond: trainIps,
       gflops: 6 * gmacs * trainIps,
     });
 
-    if (skipTorch) {
-      emit({ config: config.name, backend: 'pytorch-cpu', skipped: skipTorch });
-    } else {
-      for (const threads of [1, 2]) {
-        const torch = pytorch(config, threads);
-        emit({
-          config: config.name,
-          backend: 'pytorch-cpu',
-          threads,
-          phase: 'forward',
-          imagesPerSecond: torch.forwardImagesPerSecond,
-        });
-        emit({
-          config: config.name,
-          backend: 'pytorch-cpu',
-          threads,
-          phase: 'train-step',
-          imagesPerSecond: torch.trainImagesPerSecond,
-        });
-        emit({
-          config: config.name,
-          ratio: `wasm / pytorch-cpu (${threads} thread${threads > 1 ? 's' : ''})`,
-          forward: forwardIps / torch.forwardImagesPerSecond,
-          trainStep: trainIps / torch.trainImagesPerSecond,
-          target: threads === 1 ? 0.5 : undefined,
-        });
-      }
-    }
-
-    if (profile) {
+    if (profile && backend === 'wasm') {
       // tf.profile lists nested kernels too (the ops inside a composed kernel or a customGrad), so
       // shares are taken over the top-level kernels only (they sum to the step time), and each
       // nested kernel is reported separately with its share of the same total. A kernel record is
@@ -194,7 +172,7 @@ async function runConfig(config: BenchConfig): Promise<void> {
         for (const [kernel, ms] of [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, count)) {
           emit({
             config: config.name,
-            backend: 'wasm',
+            backend,
             profile: 'train-step',
             level,
             kernel,
@@ -212,31 +190,99 @@ async function runConfig(config: BenchConfig): Promise<void> {
   }
 }
 
+/** PyTorch's figures for one configuration, and each backend's ratio to them. */
+function comparePytorch(
+  config: BenchConfig,
+  measured: Map<string, { forward: number; train: number }>,
+): void {
+  const skipTorch = torchAvailable();
+  if (skipTorch) {
+    emit({ config: config.name, backend: 'pytorch-cpu', skipped: skipTorch });
+    return;
+  }
+  for (const threads of [1, 2]) {
+    const torch = pytorch(config, threads);
+    for (const phase of ['forward', 'train-step'] as const) {
+      emit({
+        config: config.name,
+        backend: 'pytorch-cpu',
+        threads,
+        phase,
+        imagesPerSecond: phase === 'forward' ? torch.forwardImagesPerSecond : torch.trainImagesPerSecond,
+      });
+    }
+    for (const [backend, ips] of measured) {
+      emit({
+        config: config.name,
+        ratio: `${backend} / pytorch-cpu (${threads} thread${threads > 1 ? 's' : ''})`,
+        forward: ips.forward / torch.forwardImagesPerSecond,
+        trainStep: ips.train / torch.trainImagesPerSecond,
+        target: backend === 'wasm' && threads === 1 ? 0.5 : undefined,
+      });
+    }
+  }
+}
+
 /**
- * Each configuration runs in its own process: a wasm abort (heap exhausted) kills the wasm runtime,
- * and a fresh process also starts every measurement from an empty heap.
+ * Each configuration and backend runs in its own process: a wasm abort (heap exhausted) kills the wasm
+ * runtime, a fresh process starts every measurement from an empty heap, and one process holds one backend.
  */
 function orchestrate(): void {
   const self = fileURLToPath(import.meta.url);
-  const run = (config: BenchConfig): boolean => {
+  const run = (config: BenchConfig): Map<string, number> | null => {
     try {
-      execFileSync(process.execPath, [...process.execArgv, self, JSON.stringify(config)], {
-        stdio: ['ignore', 'inherit', 'pipe'],
+      const out = execFileSync(process.execPath, [...process.execArgv, self, JSON.stringify(config)], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8',
+        env: { ...process.env, TF_CPP_MIN_LOG_LEVEL: process.env['TF_CPP_MIN_LOG_LEVEL'] ?? '2' },
       });
-      return true;
+      const figures = new Map<string, number>();
+      for (const line of out.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        console.log(line);
+        const figure = JSON.parse(line) as { phase?: string; imagesPerSecond?: number; profile?: string };
+        if (figure.phase && figure.imagesPerSecond !== undefined && !figure.profile) {
+          figures.set(figure.phase, figure.imagesPerSecond);
+        }
+      }
+      return figures;
     } catch (error) {
       const raw = (error as { stderr?: Buffer | string }).stderr;
       const stderr = raw == null ? '' : raw.toString();
       const reason =
+        /BackendUnavailableError: [^\n]*/.exec(stderr)?.[0] ??
         /RuntimeError: [^\n]*/.exec(stderr)?.[0] ??
         /Error: [^\n]*/.exec(stderr)?.[0] ??
         'child process failed';
-      emit({ config: config.name, backend: 'wasm', error: reason.slice(0, 200) });
-      return false;
+      emit({ config: config.name, backend: config.backend, error: reason.slice(0, 300) });
+      return null;
     }
   };
-  for (const config of configs) {
-    if (!run(config) && fallbacks[config.name]) run(fallbacks[config.name]!);
+  for (const base of configs) {
+    let config = base;
+    let measured = new Map<string, { forward: number; train: number }>();
+    const runAll = () => {
+      const all = new Map<string, { forward: number; train: number }>();
+      let failed = false;
+      for (const backend of backends as ('tensorflow' | 'wasm')[]) {
+        const figures = run({ ...config, backend });
+        if (figures)
+          all.set(backend, {
+            forward: figures.get('forward') ?? NaN,
+            train: figures.get('train-step') ?? NaN,
+          });
+        else if (backend === 'wasm') failed = true; // the heap-exhaustion case the fallback is for
+      }
+      return { all, failed };
+    };
+    const first = runAll();
+    measured = first.all;
+    if (first.failed && fallbacks[config.name]) {
+      // A smaller batch, on every backend, becomes the configuration compared with PyTorch.
+      config = fallbacks[config.name]!;
+      measured = runAll().all;
+    }
+    comparePytorch(config, measured);
   }
 }
 

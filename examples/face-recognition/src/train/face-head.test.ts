@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createRng, initBackend } from '@frx/tensor-utils';
-import { countNewTensors } from '@frx/tensor-utils/testing';
+import { countNewTensors, testBackend } from '@frx/tensor-utils/testing';
 
 import { FaceHead, type HeadConfig } from './face-head';
 
@@ -16,7 +16,7 @@ const COSFACE: HeadConfig = {
 };
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
 });
 
 describe('FaceHead', () => {

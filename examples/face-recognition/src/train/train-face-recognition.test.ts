@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { testBackend } from '@frx/tensor-utils/testing';
 import { describe, expect, it } from 'vitest';
 
 import type { FaceConfig } from '../config/face-config';
@@ -35,6 +36,7 @@ function tinyConfig(out: string, overrides: Partial<FaceConfig> = {}): FaceConfi
     checkpointEvery: 4,
     keepCheckpoints: 5,
     progress: 'silent',
+    backend: testBackend(),
     ...overrides,
   };
 }

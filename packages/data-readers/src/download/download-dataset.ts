@@ -276,13 +276,19 @@ async function fetchToPart(
 
 /** Gunzips with the output bounded by the archive's memory budget (a 200 KB gzip can inflate to gigabytes). */
 function gunzipBounded(bytes: Uint8Array, file: string, maxTotalBytes?: number): Uint8Array {
-  const limit = Math.min(2 ** 31 - 1, memoryBudgetFor(bytes.byteLength, maxTotalBytes, undefined, 'maxTotalBytes'));
+  const limit = Math.min(
+    2 ** 31 - 1,
+    memoryBudgetFor(bytes.byteLength, maxTotalBytes, undefined, 'maxTotalBytes'),
+  );
   try {
     return gunzipSync(bytes, { maxOutputLength: limit });
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ERR_BUFFER_TOO_LARGE')
-      throw new DataLimitError('gunzipped archive bytes', limit + 1, limit, 'maxTotalBytes', { file, offset: 0 });
+      throw new DataLimitError('gunzipped archive bytes', limit + 1, limit, 'maxTotalBytes', {
+        file,
+        offset: 0,
+      });
     if (code?.startsWith('Z_') || (error as { errno?: number }).errno === zlibConstants.Z_DATA_ERROR)
       throw new DataFormatError(`gzip: ${(error as Error).message}`, { file }, { cause: error });
     throw error;

@@ -39,10 +39,16 @@ export function readZip(
   for (const entry of archive.entries.values()) {
     total += entry.size;
     if (total > maxTotalBytes) {
-      throw new DataLimitError('zip entries, declared sizes added up', total, maxTotalBytes, 'maxTotalBytes', {
-        file,
-        offset: entry.localHeaderOffset,
-      });
+      throw new DataLimitError(
+        'zip entries, declared sizes added up',
+        total,
+        maxTotalBytes,
+        'maxTotalBytes',
+        {
+          file,
+          offset: entry.localHeaderOffset,
+        },
+      );
     }
   }
   const out: ZipFileEntry[] = [];

@@ -94,7 +94,13 @@ export class DataLimitError extends DataFormatError {
    * @param option - the reader option that raises the limit.
    * @param location - file and byte offset.
    */
-  constructor(what: string, needed: number, limit: number, option: string, location: DataFormatLocation = {}) {
+  constructor(
+    what: string,
+    needed: number,
+    limit: number,
+    option: string,
+    location: DataFormatLocation = {},
+  ) {
     super(`${what}: ${needed} exceeds ${option} ${limit} (raise the ${option} option to read it)`, location);
     this.limit = limit;
     this.needed = needed;

@@ -27,10 +27,7 @@ const BI_ALPHABITFIELDS = 6;
  * @example
  * const img = decodeBmp(bytes); // { channels: 3, ... }
  */
-export function decodeBmp(
-  bytes: Uint8Array,
-  options: { file?: string } & ImageLimits = {},
-): DecodedImage {
+export function decodeBmp(bytes: Uint8Array, options: { file?: string } & ImageLimits = {}): DecodedImage {
   const file = options.file ?? '<bytes>';
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   const fail = (detail: string, offset: number): never => {

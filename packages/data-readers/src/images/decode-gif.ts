@@ -26,10 +26,7 @@ import {
  * @example
  * const img = decodeGif(await readFile('yalefaces/subject01.happy')); // 320x243x3
  */
-export function decodeGif(
-  bytes: Uint8Array,
-  options: { file?: string } & ImageLimits = {},
-): DecodedImage {
+export function decodeGif(bytes: Uint8Array, options: { file?: string } & ImageLimits = {}): DecodedImage {
   const file = options.file ?? '<bytes>';
   if (bytes.length < 13 || bytes[0] !== 0x47 || bytes[1] !== 0x49 || bytes[2] !== 0x46 || bytes[3] !== 0x38) {
     throw new DataFormatError('GIF: bad signature, expected GIF87a or GIF89a', { file, offset: 0 });

@@ -31,10 +31,7 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
  * @example
  * const face = decodePng(await readFile('bbt/amy/amy1.png')); // 150x150 grey
  */
-export function decodePng(
-  bytes: Uint8Array,
-  options: { file?: string } & ImageLimits = {},
-): DecodedImage {
+export function decodePng(bytes: Uint8Array, options: { file?: string } & ImageLimits = {}): DecodedImage {
   const file = options.file ?? '<bytes>';
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   for (let i = 0; i < PNG_SIGNATURE.length; i++) {
@@ -50,9 +47,19 @@ export function decodePng(
   checkDimensions(width0, height0, maxPixels, file, 16, 'PNG');
   const expected = inflatedSize(width0, height0, bytes[24]!, bytes[25]!, bytes[28]!);
   if (expected === null)
-    throw new DataFormatError(`PNG: invalid bit depth ${bytes[24]} for colour type ${bytes[25]}`, { file, offset: 24 });
+    throw new DataFormatError(`PNG: invalid bit depth ${bytes[24]} for colour type ${bytes[25]}`, {
+      file,
+      offset: 24,
+    });
   // fast-png holds the inflated stream and the samples; ours are one byte per sample, plus a palette expansion.
-  checkImageMemory(2 * expected + 7 * width0 * height0, bytes.byteLength, options.maxMemoryBytes, file, 16, 'PNG');
+  checkImageMemory(
+    2 * expected + 7 * width0 * height0,
+    bytes.byteLength,
+    options.maxMemoryBytes,
+    file,
+    16,
+    'PNG',
+  );
   checkInflatedSize(bytes, expected, file);
   let png: DecodedPng;
   try {

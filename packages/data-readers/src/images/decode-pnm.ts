@@ -27,10 +27,7 @@ const isSpace = (b: number) =>
  * @example
  * const face = decodePnm(await readFile('orl/s1/1.pgm')); // { width: 92, height: 112, channels: 1 }
  */
-export function decodePnm(
-  bytes: Uint8Array,
-  options: { file?: string } & ImageLimits = {},
-): DecodedImage {
+export function decodePnm(bytes: Uint8Array, options: { file?: string } & ImageLimits = {}): DecodedImage {
   const file = options.file ?? '<bytes>';
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_PIXELS;
   if (bytes.length < 2 || bytes[0] !== 0x50 /* P */) {

@@ -68,10 +68,16 @@ export function checkDimensions(
     throw new DataFormatError(`${format}: invalid dimensions ${width}x${height}`, { file, offset });
   }
   if (width * height > maxPixels) {
-    throw new DataLimitError(`${format}: ${width}x${height} decoded pixels`, width * height, maxPixels, 'maxPixels', {
-      file,
-      offset,
-    });
+    throw new DataLimitError(
+      `${format}: ${width}x${height} decoded pixels`,
+      width * height,
+      maxPixels,
+      'maxPixels',
+      {
+        file,
+        offset,
+      },
+    );
   }
 }
 

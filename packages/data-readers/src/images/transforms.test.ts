@@ -2,8 +2,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import * as tf from '@tensorflow/tfjs-core';
-import { countNewTensors } from '@frx/tensor-utils/testing';
+import { initBackend } from '@frx/tensor-utils';
+import { countNewTensors, testBackend } from '@frx/tensor-utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import {
@@ -36,7 +36,7 @@ const image = (height: number, width: number, channels: 1 | 3, values: ArrayLike
 });
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend({ backend: testBackend() });
 });
 
 describe('resizeBilinear', () => {

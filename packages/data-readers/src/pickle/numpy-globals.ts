@@ -1,4 +1,10 @@
-import { describePickleValue, pickleText, type PickleBuildTarget, type PickleGlobal, PickleGlobalRef } from './pickle-values';
+import {
+  describePickleValue,
+  pickleText,
+  type PickleBuildTarget,
+  type PickleGlobal,
+  PickleGlobalRef,
+} from './pickle-values';
 
 /** numpy dtypes the reader supports, by name. */
 export type NumpyDtypeName =

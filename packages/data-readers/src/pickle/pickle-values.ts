@@ -45,7 +45,7 @@ export function describePickleValue(value: unknown): string {
       if (value instanceof Uint8Array) return `a byte string of ${value.byteLength} bytes`;
       if (value instanceof Map) return `a dict of ${value.size} items`;
       if (value instanceof PickleGlobalRef) return value.qualifiedName;
-      return `a ${(value as object).constructor?.name ?? 'value'}`;
+      return `a ${value.constructor?.name ?? 'value'}`;
   }
 }
 

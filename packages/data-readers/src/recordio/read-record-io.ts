@@ -248,6 +248,8 @@ function openRecordIOSync(options: OpenRecordIOOptions): RecordIOReader {
   }
   const maxRecordBytes = options.maxRecordBytes ?? Math.min(DEFAULT_MAX_RECORD_BYTES, source.size);
   if (!(maxRecordBytes > 0))
-    throw new TypeError(`openRecordIO: maxRecordBytes must be positive, got ${String(options.maxRecordBytes)}`);
+    throw new TypeError(
+      `openRecordIO: maxRecordBytes must be positive, got ${String(options.maxRecordBytes)}`,
+    );
   return new RecordIOFile(source, entries, maxRecordBytes);
 }

@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@frx/tensor-utils';
+import { testBackend } from '@frx/tensor-utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DataFormatError } from '../errors/data-format-error';
@@ -32,7 +34,7 @@ const source = arrayImageSource(Array.from({ length: 10 }, (_, i) => ({ data: ti
 const spec = { height: 2, width: 2, normalization: 'unit' as const };
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend({ backend: testBackend() });
 });
 
 async function collect(stream: ReturnType<typeof createImageBatchStream>, epoch = 0) {

@@ -80,7 +80,7 @@ export function parseUcrText(text: string, options: ParseUcrTextOptions = {}): T
     const lineText = raw.replace(/[\r\n]+$/, '');
     if (lineText.trim() === '') return;
     const line = index + 1;
-    const tokens = splitFields(lineText, delimiter as 'tab' | 'comma' | 'whitespace');
+    const tokens = splitFields(lineText, delimiter);
     // A trailing delimiter (e.g. "1\t2\t") leaves one empty token.
     if (tokens.length > 1 && tokens[tokens.length - 1] === '') tokens.pop();
     const label = normalizeLabel(tokens[0]!);

@@ -2,8 +2,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-import * as tf from '@tensorflow/tfjs-core';
-import { countNewTensors } from '@frx/tensor-utils/testing';
+import { initBackend } from '@frx/tensor-utils';
+import { countNewTensors, testBackend } from '@frx/tensor-utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { DataFormatError } from '../errors/data-format-error';
@@ -48,7 +48,7 @@ const total = (series: Float64Array[][]) => {
 };
 
 beforeAll(async () => {
-  await tf.setBackend('cpu');
+  await initBackend({ backend: testBackend() });
 });
 
 describe('parseUcrText', () => {

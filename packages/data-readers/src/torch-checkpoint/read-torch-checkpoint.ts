@@ -90,9 +90,7 @@ function storageFromPid(pid: unknown, storages: Map<string, StorageRef>): Storag
     throw new Error('persistent id is not a storage tuple');
   const [, type, key, , numel] = pid as unknown[];
   if (!(type instanceof PickleGlobalRef) || !STORAGES[type.name] || type.module !== 'torch') {
-    throw new Error(
-      `unsupported storage type ${describePickleValue(type)}`,
-    );
+    throw new Error(`unsupported storage type ${describePickleValue(type)}`);
   }
   if (typeof key !== 'string' || !isCount(numel)) throw new Error('storage key/numel are malformed');
   const existing = storages.get(key);
@@ -330,7 +328,12 @@ export function readTorchCheckpoint(
     }
     const storageDtype = ref.storage.dtype;
     const dtype = storageDtype === 'float16' || storageDtype === 'bfloat16' ? 'float32' : storageDtype;
-    result.set(name, { dtype, storageDtype, shape: ref.shape, data: materialise(ref, storage, file, budget) });
+    result.set(name, {
+      dtype,
+      storageDtype,
+      shape: ref.shape,
+      data: materialise(ref, storage, file, budget),
+    });
   }
   return result;
 }
@@ -361,10 +364,13 @@ function readLegacy(
   const protocolAt = at;
   const protocol = next();
   if (protocol !== LEGACY_PROTOCOL) {
-    throw new DataFormatError(`legacy checkpoint: unsupported protocol version ${describePickleValue(protocol)}`, {
-      file,
-      offset: protocolAt,
-    });
+    throw new DataFormatError(
+      `legacy checkpoint: unsupported protocol version ${describePickleValue(protocol)}`,
+      {
+        file,
+        offset: protocolAt,
+      },
+    );
   }
   if (!(next() instanceof PickleDict))
     throw new DataFormatError('legacy checkpoint: missing sys_info dict', { file });

@@ -4,12 +4,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
+import { testBackend } from '@frx/tensor-utils/testing';
 
 import { encodePng } from './encode-png';
 import { imageGrid } from './image-grid';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
 });
 
 /** Minimal PNG reader for the test, using Node's zlib as the independent inflater. */

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { registerGanLayers } from '../register';
 import { GIU_WIRINGS, GIUModule } from './giu-module';
@@ -10,7 +10,7 @@ import { Involution2D } from './involution-2d';
 import { SqueezeExcitation } from './squeeze-excitation';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
   registerGanLayers();
 });
 

@@ -2,12 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { SelfAttention } from './self-attention';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
 });
 
 describe('SelfAttention (SAGAN)', () => {

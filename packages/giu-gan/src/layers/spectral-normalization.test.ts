@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { registerGanLayers } from '../register';
 import { SpectralConv2D } from './spectral-conv-2d';
@@ -10,7 +10,7 @@ import { SpectralDense } from './spectral-dense';
 import { spectralNormalize } from './spectral-normalization';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
   registerGanLayers();
 });
 

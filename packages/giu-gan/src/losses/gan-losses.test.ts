@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { TwiceDifferentiableLeakyReLU } from '../layers/leaky-relu';
 import { SpectralConv2D } from '../layers/spectral-conv-2d';
@@ -12,7 +12,7 @@ import { createDiscriminator32 } from '../models/discriminator-32';
 import { gradientPenalty, hingeLoss, nonSaturatingLoss, wassersteinLoss } from './gan-losses';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
 });
 
 const softplus = (v: number) => Math.log1p(Math.exp(v));

@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { GIUModule } from '../layers/giu-module';
 import { RepresentativeBatchNorm } from '../layers/representative-batch-norm';
@@ -14,7 +14,7 @@ import { createDiscriminator32 } from './discriminator-32';
 import { createGenerator32 } from './generator-32';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
   registerGanLayers();
 });
 

@@ -3,12 +3,12 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { expectTensorsClose } from '@frx/tensor-utils/testing';
+import { expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { ExponentialMovingAverage } from './ema';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
 });
 
 describe('ExponentialMovingAverage', () => {

@@ -3,14 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 
 import { Adam } from '@frx/mhlr';
 import { initBackend } from '@frx/tensor-utils';
-import { expectTensorsClose } from '@frx/tensor-utils/testing';
+import { expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { createGan } from '../models/create-gan';
 import { registerGanLayers } from '../register';
 import { GanTrainer, type GanTrainerOptions } from './gan-trainer';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
   registerGanLayers();
 });
 

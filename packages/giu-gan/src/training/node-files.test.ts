@@ -6,13 +6,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
+import { testBackend } from '@frx/tensor-utils/testing';
 
 import { createJsonlWriter, loadGanCheckpoint, saveGanCheckpoint, writeSampleGrid } from '../node';
 import type { GanCheckpoint } from './gan-trainer';
 
 let dir = '';
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
   dir = await mkdtemp(join(tmpdir(), 'giu-gan-'));
 });
 afterAll(async () => {

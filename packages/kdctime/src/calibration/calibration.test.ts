@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { calibrateByReordering } from './calibrate-by-reordering';
@@ -18,7 +18,7 @@ const oneHot = (labels: number[], classes: number) =>
   tf.cast(tf.oneHot(labels, classes), 'float32') as tf.Tensor2D;
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
 });
 
 describe('calibrateByTranslating (KDCT)', () => {

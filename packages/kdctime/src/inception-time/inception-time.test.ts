@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { registerKdctimeLayers } from './register';
@@ -9,7 +9,7 @@ import { inceptionTime, INCEPTION_TIME_KDCTIME } from './inception-time';
 import { ZeroPaddedMaxPool1D } from './zero-padded-max-pool1d';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
   registerKdctimeLayers();
 });
 
@@ -118,7 +118,7 @@ describe('ZeroPaddedMaxPool1D', () => {
         out = tf.maximum(out, tf.slice(padded, [0, k, 0], [-1, x.shape[1], -1]));
       return out;
     };
-    for (const backend of ['wasm', 'cpu'] as const) {
+    for (const backend of [testBackend(), 'cpu'] as const) {
       await initBackend({ backend });
       for (const [length, poolSize] of [
         [7, 3],
@@ -149,7 +149,7 @@ describe('ZeroPaddedMaxPool1D', () => {
     // PyTorch 1.13: x = [-1, -2, 3, 3], F.max_pool1d(F.pad(x, (1, 1)), 3, 1) = [0, 3, 3, 3]; the gradient of
     // Σ y·[1, 10, 100, 1000] is [0, 0, 1110, 0] (the tie of the last two windows goes to x[2]).
     // Second channel: constant 5 (PyTorch: [2, 1, 1, 0]). Checked on both backends (wasm's MaxPoolGrad is ours).
-    for (const backend of ['wasm', 'cpu'] as const) {
+    for (const backend of [testBackend(), 'cpu'] as const) {
       await initBackend({ backend });
       const x = tf.tensor3d([
         [

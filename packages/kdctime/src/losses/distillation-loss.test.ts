@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { teacherTargets } from '../calibration/teacher-targets';
@@ -41,7 +41,7 @@ const value = (t: tf.Scalar) => {
 };
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
 });
 
 describe('losses: the reference notes’ hand-worked cases', () => {

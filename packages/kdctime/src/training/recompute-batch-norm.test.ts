@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors } from '@frx/tensor-utils/testing';
+import { countNewTensors, testBackend } from '@frx/tensor-utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { cylinderBellFunnel } from '../data/cylinder-bell-funnel';
@@ -11,7 +11,7 @@ import { recomputeBatchNormStatistics } from './recompute-batch-norm';
 import { trainClassifier } from './train-classifier';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
+  await initBackend({ backend: testBackend() });
 });
 
 const [CASES, LENGTH, CHANNELS] = [5, 4, 2];

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { cylinderBellFunnel } from '../data/cylinder-bell-funnel';
@@ -15,7 +15,7 @@ const tiny = (seed: number) =>
 const { train, test } = cylinderBellFunnel({ trainSize: 30, testSize: 60, seed: 5 });
 
 beforeAll(async () => {
-  await initBackend({ backend: 'wasm' });
+  await initBackend({ backend: testBackend() });
 });
 
 describe('trainClassifier', () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend, l2Normalize } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { cosineLogits } from './cosine-logits';
 
@@ -12,7 +12,7 @@ const autodiffCosine = (x: tf.Tensor2D, w: tf.Tensor2D) =>
 
 describe('cosineLogits', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
   });
 
   it('value: cosines of rows, e.g. [3, 4]·[1, 0] → 0.6', () => {

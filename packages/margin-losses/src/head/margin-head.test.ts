@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { marginCrossEntropy } from '../loss/cross-entropy';
 import { registerMarginLayers } from '../register';
@@ -11,7 +11,7 @@ import { MarginHead } from './margin-head';
 
 describe('MarginHead', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
     registerMarginLayers();
   });
 

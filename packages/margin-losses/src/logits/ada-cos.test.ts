@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors } from '@frx/tensor-utils/testing';
+import { countNewTensors, testBackend } from '@frx/tensor-utils/testing';
 
 import { adaCosInitialScale, adaCosLogits, adaCosScale } from './ada-cos';
 
 describe('AdaCos', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
   });
 
   it('s₀ = √2·ln(C − 1): 3.107345, 9.767626, 16.185629 (margin-losses.md §6)', () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { cosDeg, lossAndGrad, targetDerivatives, targetLogits } from '../../test/margin-helpers';
 import { marginCrossEntropy } from '../loss/cross-entropy';
@@ -11,7 +11,7 @@ import { arcFaceLogits } from './arc-face';
 // Expected numbers: margin-losses.md §6 (cos(θ + 0.5), the monotone fallback cos θ − m·sin m).
 describe('arcFaceLogits', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
   });
 
   const degrees = [0, 30, 45, 60, 90, 160, 170, 180];

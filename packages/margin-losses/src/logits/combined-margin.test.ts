@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { cosDeg, lossAndGrad, targetLogits } from '../../test/margin-helpers';
 import { marginCrossEntropy } from '../loss/cross-entropy';
@@ -13,7 +13,7 @@ import { cosFaceLogits } from './cos-face';
 // Expected numbers: margin-losses.md §6, cos(m1·θ + m2) − m3 with (1, 0.3, 0.2).
 describe('combinedMarginLogits', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
   });
 
   it('applies all three terms (not the arcface_torch branch that drops m2)', () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { cosDeg, lossAndGrad, targetDerivatives, targetLogits } from '../../test/margin-helpers';
 import { marginCrossEntropy } from '../loss/cross-entropy';
@@ -13,7 +13,7 @@ import { softmaxLogits } from './softmax';
 // Expected numbers: margin-losses.md §6 (s = 8, cos = [0.8, 0.3, −0.2], y = 0).
 describe('softmaxLogits, normFaceLogits, cosFaceLogits', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
   });
 
   it('softmax returns the logits unchanged', () => {

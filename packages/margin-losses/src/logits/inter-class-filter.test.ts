@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { interClassFilter } from './inter-class-filter';
 
 describe('interClassFilter', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
   });
 
   it('filtering zeroes negatives above τ but never the target', () => {

@@ -2,14 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { magFaceLogits, magFaceRegularizer } from './mag-face';
 
 // Expected numbers: margin-losses.md §6 (m(a) and g(a) at a = 10, 60, 110).
 describe('magFaceLogits and magFaceRegularizer', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
   });
 
   it('the margin grows linearly from 0.45 at ‖x‖ = 10 to 0.8 at 110, clamped outside', () => {

@@ -129,7 +129,9 @@ export function greaterNoGrad(a: tf.Tensor, b: tf.Tensor | number): tf.Tensor {
       const right = y as tf.Tensor;
       return {
         value: tf.cast(tf.greater(left, right), 'float32'),
-        gradFunc: () => [tf.zerosLike(left), tf.zerosLike(right)],
+        // From the shapes only: `right` may be a scalar of the tidy below, gone by the time the
+        // backward pass runs (a backend whose ZerosLike reads its input, as tfjs-node's, would fail).
+        gradFunc: () => [tf.zeros(left.shape), tf.zeros(right.shape)],
       };
     });
     const right = typeof b === 'number' ? tf.scalar(b) : b;

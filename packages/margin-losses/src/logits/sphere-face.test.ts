@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { cosDeg, targetLogits } from '../../test/margin-helpers';
 import { sphereFaceLambda, sphereFaceLogits } from './sphere-face';
@@ -10,7 +10,7 @@ import { sphereFaceLambda, sphereFaceLogits } from './sphere-face';
 // Expected numbers: margin-losses.md §6 (ψ(θ) = (−1)^k cos(4θ) − 2k; face.evoLVe λ schedule).
 describe('sphereFaceLogits', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
   });
 
   it('ψ is the monotonic extension of cos(4θ)', () => {

@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { subCenterArcFaceLogits } from './sub-center';
 
 describe('subCenterArcFaceLogits', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
   });
 
   it('takes the maximum over the K sub-centres of each class, then ArcFace', () => {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { cosDeg, lossAndGrad, targetDerivatives, targetLogits } from '../../test/margin-helpers';
 import { marginCrossEntropy } from '../loss/cross-entropy';
@@ -11,7 +11,7 @@ import { x2SoftmaxLogits } from './x2-softmax';
 // Expected numbers: margin-losses.md §6, worked by hand from f(θ) = a(θ − h)² + k.
 describe('x2SoftmaxLogits', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
   });
 
   const unscaled = (cos: tf.Tensor2D, y: tf.Tensor1D) => x2SoftmaxLogits(cos, y, { s: 1 });

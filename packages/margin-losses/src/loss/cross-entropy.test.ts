@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { marginCrossEntropy } from './cross-entropy';
 
 describe('marginCrossEntropy', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
   });
 
   it('is the mean −log p_y over labelled rows, gradient (p − onehot)/n', () => {

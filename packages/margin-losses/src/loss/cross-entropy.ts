@@ -35,8 +35,9 @@ export function marginCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): tf
     const logSumExp = tf.log(tf.sum(tf.exp(shifted), 1, true));
     const logProbabilities = tf.sub(shifted, logSumExp);
     const logTarget = tf.sum(tf.mul(logProbabilities, m), 1);
-    const perRow = tf.mul(tf.neg(tf.maximum(logTarget, Math.log(MIN_TARGET_PROBABILITY))), valid);
-    const value = tf.div(tf.sum(perRow), count);
+    const perRow = tf.mul(tf.maximum(logTarget, Math.log(MIN_TARGET_PROBABILITY)), valid);
+    // 0 − Σ rather than −Σ: a batch without labelled rows gives +0, never −0, on every backend.
+    const value = tf.div(tf.sub(0, tf.sum(perRow)), count);
     const probabilities = tf.exp(logProbabilities);
     (save as tf.GradSaveFunc)([probabilities, m, valid, count]);
     return {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { createRng, initBackend, l2Normalize, randomNormalTensor } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 
 import { arcFaceLogits } from '../logits/arc-face';
 import { marginCrossEntropy } from '../loss/cross-entropy';
@@ -22,7 +22,7 @@ function fullLoss(features: tf.Tensor2D, weight: tf.Tensor2D, labels: tf.Tensor1
 
 describe('PartialFC', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
   });
 
   it('keeps every positive, samples ⌊rate·C⌋ sorted classes and remaps labels', () => {

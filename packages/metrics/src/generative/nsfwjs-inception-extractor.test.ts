@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { initBackend } from '@frx/tensor-utils';
+import { testBackend } from '@frx/tensor-utils/testing';
 
 import { extractFeatures, type FeatureExtractor } from './feature-extractor';
 import { createNsfwjsInceptionExtractor, NSFWJS_INCEPTION_NAME } from './nsfwjs-inception-extractor';
@@ -9,7 +10,7 @@ import { createNsfwjsInceptionExtractor, NSFWJS_INCEPTION_NAME } from './nsfwjs-
 describe('createNsfwjsInceptionExtractor (offline InceptionV3 from the nsfwjs npm package)', () => {
   let extractor: FeatureExtractor;
   beforeAll(async () => {
-    await initBackend({ backend: 'wasm' });
+    await initBackend({ backend: testBackend() });
     extractor = await createNsfwjsInceptionExtractor();
   });
   afterAll(() => extractor?.dispose());

@@ -1,6 +1,8 @@
 import '@tensorflow/tfjs-backend-cpu';
 
 import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@frx/tensor-utils';
+import { testBackend } from '@frx/tensor-utils/testing';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -18,7 +20,7 @@ function tinyModel(optimizer: tf.Optimizer): tfl.LayersModel {
 
 describe('lrSchedulerCallback with model.fit', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await initBackend({ backend: testBackend() });
   });
 
   it('trains a layers model with our optimizer and steps the scheduler once per batch with the raw loss', async () => {

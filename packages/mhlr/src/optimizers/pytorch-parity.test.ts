@@ -5,7 +5,8 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { readFileSync } from 'node:fs';
 
 import * as tf from '@tensorflow/tfjs-core';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { initBackend } from '@frx/tensor-utils';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { Adam } from './adam';
@@ -63,7 +64,7 @@ function build(c: Fixture['cases'][number], prefix: string): ScheduledOptimizer 
 
 describe('optimizers against torch.optim (fixture replay, cpu backend)', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await initBackend({ backend: testBackend() });
   });
 
   for (const c of fixture.cases) {

@@ -2,6 +2,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
 import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@frx/tensor-utils';
+import { testBackend } from '@frx/tensor-utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { InvalidOptionError, InvalidStateError } from '../errors';
@@ -12,7 +14,7 @@ import { excludeBiasAndNorm, isBiasOrNormParameter } from './variable-filter';
 
 describe('ScheduledOptimizer state, options and filters', () => {
   beforeAll(async () => {
-    await tf.setBackend('cpu');
+    await initBackend({ backend: testBackend() });
   });
 
   const loss = (w: tf.Variable, b: tf.Variable) => () =>

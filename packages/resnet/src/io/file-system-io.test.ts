@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '@frx/tensor-utils';
-import { expectTensorsClose } from '@frx/tensor-utils/testing';
+import { expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import '../index';
@@ -16,7 +16,7 @@ import { fileSystemIO, registerFileSystemRouter } from './file-system-io';
 const dir = mkdtempSync(join(tmpdir(), 'frx-resnet-'));
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
   registerFileSystemRouter();
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -97,12 +97,24 @@ let routersRegistered = false;
  */
 export function registerFileSystemRouter(): void {
   if (routersRegistered) return;
-  // A router returns null for URLs it does not handle (tfjs' own typing omits the null).
-  const route = ((url: string | string[]) => {
-    const first = Array.isArray(url) ? url[0] : url;
-    return typeof first === 'string' && first.startsWith(SCHEME) ? fileSystemIO(first) : null;
-  }) as Parameters<typeof tf.io.registerSaveRouter>[0];
-  tf.io.registerSaveRouter(route);
-  tf.io.registerLoadRouter(route);
+  // A router returns null for URLs it does not handle (tfjs' own typing omits the null). It also steps
+  // aside when another router takes `file://` (tfjs-node's, registered before or after this one, writes
+  // the same format): tfjs refuses a URL that two routers claim. `asking` keeps the look-up from
+  // recursing into this router.
+  let asking = false;
+  const makeRoute = (others: (url: string) => unknown[]) =>
+    ((url: string | string[]) => {
+      const first = Array.isArray(url) ? url[0] : url;
+      if (asking || typeof first !== 'string' || !first.startsWith(SCHEME)) return null;
+      asking = true;
+      try {
+        if (others(first).length > 0) return null;
+      } finally {
+        asking = false;
+      }
+      return fileSystemIO(first);
+    }) as Parameters<typeof tf.io.registerSaveRouter>[0];
+  tf.io.registerSaveRouter(makeRoute((url) => tf.io.getSaveHandlers(url)));
+  tf.io.registerLoadRouter(makeRoute((url) => tf.io.getLoadHandlers(url)));
   routersRegistered = true;
 }

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors } from '@frx/tensor-utils/testing';
+import { countNewTensors, testBackend } from '@frx/tensor-utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { iresnet, iresnet18 } from './iresnet';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
 });
 
 const tiny = () => iresnet({ depth: 18, inputSize: 32, widthMultiplier: 0.125, embeddingSize: 8, seed: 7 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 import { describe, expect, it } from 'vitest';
 
 import { GroupedConv2D } from './grouped-conv2d';
@@ -60,7 +60,7 @@ const cases = [
   { name: 'depthwise GDC, no padding', inC: 4, out: 4, groups: 4, k: 4, stride: 1, padding: 0 },
 ];
 
-describe.each(['cpu', 'wasm'] as const)('GroupedConv2D on %s', (backend) => {
+describe.each(['cpu', testBackend()] as const)('GroupedConv2D on %s', (backend) => {
   it.each(cases)(
     '$name: forward and gradients equal the per-group definition',
     async ({ inC, out, groups, k, stride, padding }) => {
@@ -103,7 +103,7 @@ describe.each(['cpu', 'wasm'] as const)('GroupedConv2D on %s', (backend) => {
 
 describe('GroupedConv2D', () => {
   it('validates its options and round-trips its config', async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
     expect(() => new GroupedConv2D({ filters: 6, kernelSize: 3, groups: 4 })).toThrow(
       /filters 6 is not a multiple of groups 4/,
     );
@@ -126,7 +126,7 @@ describe('GroupedConv2D', () => {
   });
 
   it('does not leak tensors', async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
     const layer = new GroupedConv2D({ filters: 4, kernelSize: 3, groups: 2, padding: 1 });
     const x = tf.ones([1, 4, 4, 4]);
     tf.dispose(layer.apply(x) as tf.Tensor);

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors } from '@frx/tensor-utils/testing';
+import { countNewTensors, testBackend } from '@frx/tensor-utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { mobileFaceNet } from './mobile-face-net';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
 });
 
 describe('mobileFaceNet', () => {

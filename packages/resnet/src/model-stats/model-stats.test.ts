@@ -1,4 +1,5 @@
 import { initBackend } from '@frx/tensor-utils';
+import { testBackend } from '@frx/tensor-utils/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 import { iresnet } from '../iresnet/iresnet';
@@ -7,7 +8,7 @@ import { iresnetStats, mobileFaceNetStats } from './backbone-stats';
 import { modelStats } from './model-stats';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
 });
 
 describe('backbone sizes', () => {

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { readTorchCheckpoint } from '@frx/data-readers';
 import { initBackend } from '@frx/tensor-utils';
-import { countNewTensors, expectTensorsClose } from '@frx/tensor-utils/testing';
+import { countNewTensors, expectTensorsClose, testBackend } from '@frx/tensor-utils/testing';
 import { describe, expect, it } from 'vitest';
 
 import { iresnet } from '../iresnet/iresnet';
@@ -74,7 +74,7 @@ const cases: { name: string; build: () => tfl.LayersModel; activationLayer: (a: 
   },
 ];
 
-describe.each(['cpu', 'wasm'] as const)('PyTorch parity on %s', (backend) => {
+describe.each(['cpu', testBackend()] as const)('PyTorch parity on %s', (backend) => {
   describe.each(cases)('$name', ({ name, build, activationLayer }) => {
     it('eval mode: embedding and intermediate activations match PyTorch within 1e-4', async () => {
       await initBackend({ backend });
@@ -155,7 +155,7 @@ describe('loadTorchWeights', () => {
   const build = () => iresnet({ depth: 18, inputSize: 32, widthMultiplier: 1 / 16, embeddingSize: 16 });
 
   it('strict mode names missing and unexpected keys and writes nothing', async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
     const { stateDict } = readFixture('iresnet18-w0.0625-s32');
     const partial = new Map(stateDict);
     partial.delete('layer2.1.conv1.weight');
@@ -175,7 +175,7 @@ describe('loadTorchWeights', () => {
   });
 
   it('strips a DataParallel `module.` prefix, rejects shape mismatches and unknown options', async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
     const { stateDict } = readFixture('iresnet18-w0.0625-s32');
     const model = build();
     const prefixed = new Map([...stateDict].map(([k, v]) => [`module.${k}`, v]));
@@ -193,7 +193,7 @@ describe('loadTorchWeights', () => {
   });
 
   it('leaves no tensors behind', async () => {
-    await initBackend({ backend: 'cpu' });
+    await initBackend({ backend: testBackend() });
     const { stateDict } = readFixture('mbf-w0.125-s32');
     const model = mobileFaceNet({ inputSize: 32, widthMultiplier: 1 / 8, embeddingSize: 16 });
     loadTorchWeights(model, stateDict);

@@ -52,6 +52,18 @@ describe('initBackend', () => {
     expect(await initBackend({ backend: 'auto' })).toBe('wasm');
   });
 
+  it.runIf(hasNative)('picks the native tensorflow backend under auto where it is set up', async () => {
+    expect(await initBackend()).toBe('tensorflow');
+    // TensorFlow's own kernels: a conv2d filter gradient, checked against the hand-worked value
+    // d/dw sum(conv(x, w)) = sum of x over each tap's window (1x1 filter: the sum of x).
+    const x = tf.tensor4d([1, 2, 3, 4], [1, 2, 2, 1]);
+    const grad = tf.grad((w: tf.Tensor) => tf.sum(tf.conv2d(x, w as tf.Tensor4D, 1, 'same')))(
+      tf.ones([1, 1, 1, 1]),
+    );
+    expect(Array.from(await grad.data())).toEqual([10]);
+    tf.dispose([x, grad]);
+  });
+
   it('rejects unknown options and backends', async () => {
     await expect(initBackend({ backnd: 'wasm' } as never)).rejects.toThrow(/unknown option 'backnd'/);
     await expect(initBackend({ backend: 'webgpu' as never })).rejects.toThrow(/unknown backend 'webgpu'/);

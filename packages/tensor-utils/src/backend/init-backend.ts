@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { registerGradientSources } from './register-gradients';
 import { registerWasmTrainingKernels } from './wasm-training-kernels';
+import { FrxError, frxErrorBrand } from '../errors/frx-error';
 
 /** Backends {@link initBackend} can select. */
 export type BackendChoice = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
@@ -24,8 +25,9 @@ const OPTION_KEYS = new Set(['backend']);
 const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
 /** Thrown when a requested backend cannot be loaded; `causes` holds each underlying failure. */
-export class BackendUnavailableError extends Error {
-  override readonly name = 'BackendUnavailableError';
+export class BackendUnavailableError extends FrxError {
+  static override readonly brand: symbol = frxErrorBrand('BackendUnavailableError');
+  override readonly name: string = 'BackendUnavailableError';
   constructor(
     readonly backend: Exclude<BackendChoice, 'auto'>,
     message: string,
@@ -45,6 +47,18 @@ async function importOptional(specifier: string): Promise<unknown> {
   return import(/* @vite-ignore */ specifier);
 }
 
+/**
+ * TensorFlow 2.21's oneDNN kernels return wrong input gradients of conv2d and depthwiseConv2d for
+ * single-channel inputs (measured against the cpu backend; docs/native-backend.md, "oneDNN"), so the
+ * `tensorflow` backend starts with them off unless the user chose otherwise. TensorFlow reads the
+ * variable when its library loads, so this must run before tfjs-node is first imported.
+ */
+function disableOneDnnByDefault(): void {
+  if (typeof process !== 'undefined' && process.env['TF_ENABLE_ONEDNN_OPTS'] === undefined) {
+    process.env['TF_ENABLE_ONEDNN_OPTS'] = '0';
+  }
+}
+
 async function loadTensorflow(): Promise<void> {
   // An application that imported tfjs-node(-gpu) itself has already registered the backend.
   if (tf.findBackendFactory('tensorflow')) {
@@ -53,6 +67,7 @@ async function loadTensorflow(): Promise<void> {
     }
     return;
   }
+  disableOneDnnByDefault();
   const failures: unknown[] = [];
   for (const name of NATIVE_PACKAGES) {
     try {
@@ -74,7 +89,8 @@ async function loadTensorflow(): Promise<void> {
   }
   throw new BackendUnavailableError(
     'tensorflow',
-    'The tensorflow backend needs @tensorflow/tfjs-node-gpu (CUDA 11.2 + cuDNN 8.1) or @tensorflow/tfjs-node: ' +
+    "The tensorflow backend needs @tensorflow/tfjs-node (or -gpu) installed and set up on TensorFlow's library " +
+      '(`npx frx-tfjs-node setup`, see docs/native-backend.md): ' +
       NATIVE_PACKAGES.map((name, i) => `${name}: ${describe(failures[i])}`).join('; '),
     failures,
   );
@@ -146,8 +162,9 @@ export async function ensureGradientsRegistered(): Promise<void> {
 /**
  * Selects and initialises the TensorFlow.js backend for training, and returns its name.
  *
- * - `'tensorflow'`: native libtensorflow through `@tensorflow/tfjs-node-gpu` (CUDA 11.2 + cuDNN 8.1)
- *   or `@tensorflow/tfjs-node`. Neither is a dependency of @frx: install one to use it.
+ * - `'tensorflow'`: native TensorFlow through `@tensorflow/tfjs-node-gpu` or `@tensorflow/tfjs-node`,
+ *   5-10x faster than wasm on CPU. Neither is a dependency of @frx: install one (without its download
+ *   script) and run `frx-tfjs-node setup` (`@frx/tensor-utils/node`), which builds it on TensorFlow's wheel.
  * - `'wasm'`: `@tensorflow/tfjs-backend-wasm`, with the kernels training needs that it lacks
  *   registered by {@link registerWasmTrainingKernels}. The default wherever no native backend is installed.
  * - `'cpu'`: pure JavaScript, about 40x slower than wasm: tiny models and kernel tests only.

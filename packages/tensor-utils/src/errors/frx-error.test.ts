@@ -1,6 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
 
 import { FrxError, frxErrorBrand } from './frx-error';
+import type * as FrxErrorModuleValue from './frx-error';
+
+type FrxErrorModule = typeof FrxErrorModuleValue;
 
 class ParseError extends FrxError {
   static override readonly brand = frxErrorBrand('ParseError');
@@ -10,7 +13,7 @@ class ParseError extends FrxError {
 class UnbrandedError extends FrxError {}
 
 // A second copy of the module, as a second build entry or the other module format would load it.
-async function freshCopy(): Promise<typeof import('./frx-error')> {
+async function freshCopy(): Promise<FrxErrorModule> {
   vi.resetModules();
   return import('./frx-error');
 }

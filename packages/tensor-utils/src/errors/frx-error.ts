@@ -19,9 +19,7 @@ export function frxErrorBrand(name: string): symbol {
 }
 
 function hasBrand(value: unknown, brand: symbol): boolean {
-  return (
-    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true
-  );
+  return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[brand] === true;
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { testBackend } from '../testing/test-backend';
 
 import { initBackend } from '../backend/init-backend';
 import { countNewTensors } from '../testing/count-new-tensors';
@@ -7,7 +8,7 @@ import { expectTensorsClose } from '../testing/expect-tensors-close';
 import { clampCosine, clampStraightThrough, safeLog } from './clamp';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
 });
 
 describe('clampStraightThrough', () => {

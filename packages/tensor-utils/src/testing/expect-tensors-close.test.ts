@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { testBackend } from './test-backend';
 
 import { initBackend } from '../backend/init-backend';
 import { countNewTensors } from './count-new-tensors';
 import { expectTensorsClose } from './expect-tensors-close';
 
 beforeAll(async () => {
-  await initBackend({ backend: 'cpu' });
+  await initBackend({ backend: testBackend() });
 });
 
 describe('expectTensorsClose', () => {
