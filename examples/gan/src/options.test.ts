@@ -19,7 +19,7 @@ describe('parseTrainArgs', () => {
       emaDecay: 0.999,
       giuWiring: 'C',
       out: 'runs/giu',
-      backend: 'wasm',
+      backend: 'auto',
     });
     expect(parseTrainArgs(['--data', 'd', '--loss', 'wgan-gp']).criticSteps).toBe(5);
     expect(parseTrainArgs(['--data', 'd', '--format', 'image-folder']).resolution).toBe(64);

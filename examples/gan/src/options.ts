@@ -67,7 +67,7 @@ Output
   --real-features <file>  cache of the real images' features (shared between runs)
   --no-eval               skip FID/KID
   --resume                continue from <out>/checkpoint.json
-  --backend <b>           auto | wasm | cpu | tensorflow                           (wasm)
+  --backend <b>           auto | wasm | cpu | tensorflow                           (auto)
 `;
 
 /** Thrown for a bad command line; the message names the flag. */
@@ -189,6 +189,6 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
     realFeatures: v['real-features'],
     noEval: v['no-eval'] ?? false,
     resume: v.resume ?? false,
-    backend: choice('backend', v.backend, ['auto', 'wasm', 'cpu', 'tensorflow'], 'wasm'),
+    backend: choice('backend', v.backend, ['auto', 'wasm', 'cpu', 'tensorflow'], 'auto'),
   };
 }

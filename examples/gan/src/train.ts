@@ -7,7 +7,14 @@ import { createGan, GanTrainer, GIU_WIRINGS } from '@frx/giu-gan';
 import { createJsonlWriter, loadGanCheckpoint, saveGanCheckpoint, writeSampleGrid } from '@frx/giu-gan/node';
 import { createNsfwjsInceptionExtractor, type FeatureExtractor, type FeatureMatrix } from '@frx/metrics';
 import { Adam } from '@frx/mhlr';
-import { createProgress, createRng, initBackend, randomNormalTensor } from '@frx/tensor-utils';
+import {
+  createProgress,
+  backendSelection,
+  createRng,
+  initBackend,
+  randomNormalTensor,
+} from '@frx/tensor-utils';
+import { openTensorBoardWriter } from '@frx/tensor-utils/node';
 
 import { type EvalPoint, renderEvalChart } from './chart';
 import { evaluateGenerator, realFeatures } from './evaluation';
@@ -41,7 +48,7 @@ export async function train(
   const backend = await initBackend({ backend: o.backend });
   const dataRng = createRng(`data-${o.seed}`);
   const set = await loadImageSet(o.data, o.format, o.resolution, o.limit, o.celebaCrop, dataRng);
-  log(`data: ${set.source}; backend ${backend}`);
+  log(`data: ${set.source}; backend ${backend} (${backendSelection()?.reason ?? ''})`);
 
   const giu = { ...GIU_WIRINGS[o.giuWiring], kernelSize: o.giuKernel };
   const { generator, discriminator } = createGan({
@@ -73,6 +80,8 @@ export async function train(
   await mkdir(o.out, { recursive: true });
   await writeFile(join(o.out, 'options.json'), JSON.stringify(o, null, 2));
   const metrics = createJsonlWriter(join(o.out, 'metrics.jsonl'));
+  // TensorBoard event files beside metrics.jsonl, on the native backend (tensorboard --logdir <out>/tensorboard).
+  const board = await openTensorBoardWriter(join(o.out, 'tensorboard'));
   // The data order is a function of the batch index, not of a stream the checkpoint would have to carry: a
   // resumed run skips the batches already drawn and sees what an uninterrupted run would.
   const nextBatch = batchSampler(set.count, o.batchSize, `batches-${o.seed}`, trainer.step * o.criticSteps);
@@ -97,6 +106,7 @@ export async function train(
       extractor: extractor.name,
       ms: Math.round(result.ms),
     });
+    board?.scalars({ fid: point.fid, kid: point.kid, kidStd: point.kidStd }, point.step, 'eval');
     await writeFile(evalsPath, JSON.stringify(evals));
     await writeFile(
       join(o.out, 'fid-kid.svg'),
@@ -125,6 +135,7 @@ export async function train(
         `tensor leak: ${count - steadyCount} tensors gained by step ${result.step} (${baseline} before training)`,
       );
     await metrics.write({ type: 'step', ...result });
+    board?.scalars({ ...result }, result.step, 'train');
     progress.tick(1, { lossD: result.lossD, lossG: result.lossG });
     const step = trainer.step;
     if (step % o.sampleEvery === 0 || step === o.steps) {
@@ -162,6 +173,7 @@ export async function train(
     kidStd: last?.kidStd ?? null,
     data: set.source,
   };
+  board?.flush();
   await writeFile(join(o.out, 'summary.json'), JSON.stringify(summary, null, 2));
   fixedZ.dispose();
   trainer.dispose();

@@ -3,7 +3,7 @@
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
-import { initBackend, type BackendChoice, type ProgressMode } from '@frx/tensor-utils';
+import { backendSelection, initBackend, type BackendChoice, type ProgressMode } from '@frx/tensor-utils';
 
 import { runPipeline } from './pipeline';
 
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
     return;
   }
   const backend = await initBackend({ backend: values.backend as BackendChoice });
-  console.log(`backend: ${backend}`);
+  console.log(`backend: ${backend} (${backendSelection()?.reason ?? ''})`);
   await runPipeline({
     ...(values.dataset !== undefined ? { dataset: values.dataset } : {}),
     ...(values['data-dir'] !== undefined ? { dataDir: values['data-dir'] } : {}),

@@ -1,4 +1,10 @@
-export { initBackend, ensureGradientsRegistered, BackendUnavailableError } from './backend/init-backend';
+export {
+  initBackend,
+  ensureGradientsRegistered,
+  BackendUnavailableError,
+  backendSelection,
+} from './backend/init-backend';
+export type { BackendSelection } from './backend/init-backend';
 export type { BackendChoice, InitBackendOptions } from './backend/init-backend';
 export {
   registerWasmTrainingKernels,

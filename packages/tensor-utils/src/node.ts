@@ -7,3 +7,5 @@ export { verifyTfjsNode, VERIFY_TOLERANCE } from './node/tfjs-node-setup/verify-
 export type { TfjsNodeVerification } from './node/tfjs-node-setup/verify-tfjs-node';
 export { findTfjsNodePackage } from './node/tfjs-node-setup/tfjs-node-package';
 export type { TfjsNodePackage, TfjsNodePackageName } from './node/tfjs-node-setup/tfjs-node-package';
+export { openTensorBoardWriter } from './node/tensorboard/tensorboard-writer';
+export type { TensorBoardWriter } from './node/tensorboard/tensorboard-writer';

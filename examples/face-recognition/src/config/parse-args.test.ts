@@ -94,7 +94,7 @@ describe('parseFaceArgs', () => {
       flipTta: false,
       exportPath: 'e.npy',
       batchSize: 64,
-      backend: 'wasm',
+      backend: 'auto',
       progress: 'auto',
     });
     expect(() => parseFaceArgs(['eval', '--checkpoint', 'c'])).toThrow(/needs --val-bin/);

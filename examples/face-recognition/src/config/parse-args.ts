@@ -82,7 +82,7 @@ Run
   --eval-batch-size <n>
   --max-steps <n>           stop after n steps (the schedule still spans all epochs)
   --resume                  continue from the newest checkpoint in --out
-  --backend <b>             ${BACKENDS.join(' | ')}   (wasm; tensorflow = @tensorflow/tfjs-node(-gpu))
+  --backend <b>             ${BACKENDS.join(' | ')}   (auto: tensorflow if set up, else wasm)
   --progress <mode>         ${PROGRESS.join(' | ')}
                             (--backend, --progress and --eval-batch-size work with eval too)
 Eval
@@ -326,7 +326,7 @@ export function parseFaceArgs(argv: readonly string[]): FaceCommand {
         values['eval-batch-size'] !== undefined
           ? int('eval-batch-size', values['eval-batch-size'], 64)
           : int('batch-size', values['batch-size'], 64),
-      backend: choice('backend', values.backend, BACKENDS, 'wasm'),
+      backend: choice('backend', values.backend, BACKENDS, 'auto'),
       progress: choice('progress', values.progress, PROGRESS, 'auto'),
     };
   }

@@ -37,7 +37,7 @@ const BASE: Omit<FaceConfig, 'preset'> = {
   evalEvery: 2000,
   evalBatchSize: 64,
   maxSteps: 0,
-  backend: 'wasm',
+  backend: 'auto',
   progress: 'auto',
 };
 

@@ -36,7 +36,7 @@ export interface EvaluateOptions {
  * console.log(report.accuracy);
  */
 export async function evaluateCheckpoint(options: EvaluateOptions): Promise<VerificationReport> {
-  await initBackend({ backend: options.backend ?? 'wasm' });
+  await initBackend({ backend: options.backend ?? 'auto' });
   const checkpoint = await readCheckpoint(options.checkpoint);
   const config = checkpoint.manifest.config;
   const model = buildBackbone(config, config.seed);

@@ -5,7 +5,14 @@ import * as tf from '@tensorflow/tfjs-core';
 
 import { writeNormalizedImage } from '@frx/data-readers';
 import { restoreScheduler } from '@frx/mhlr';
-import { createProgress, createRng, initBackend, type ProgressStream } from '@frx/tensor-utils';
+import {
+  backendSelection,
+  createProgress,
+  createRng,
+  initBackend,
+  type ProgressStream,
+} from '@frx/tensor-utils';
+import { openTensorBoardWriter } from '@frx/tensor-utils/node';
 
 import { writeRunCharts } from '../charts/run-charts';
 import type { FaceConfig } from '../config/face-config';
@@ -144,7 +151,12 @@ export async function trainFaceRecognition(
   config: FaceConfig,
   options: TrainOptions = {},
 ): Promise<TrainResult> {
-  await initBackend({ backend: config.backend });
+  const backend = await initBackend({ backend: config.backend });
+  if (config.progress !== 'silent') {
+    (options.progressStream ?? process.stderr).write(
+      `backend: ${backend} (${backendSelection()?.reason ?? ''})\n`,
+    );
+  }
   const checkpointsDir = join(config.out, 'checkpoints');
   const logPath = join(config.out, 'log.jsonl');
   const existing = await listCheckpoints(checkpointsDir);
@@ -195,9 +207,15 @@ export async function trainFaceRecognition(
     await loadPretrainedBackbone(model, config.pretrained);
   }
   await writeFile(logPath, log.map((r) => JSON.stringify(r) + '\n').join(''));
+  // TensorBoard event files beside log.jsonl, on the native backend (tensorboard --logdir <out>/tensorboard).
+  const board = await openTensorBoardWriter(join(config.out, 'tensorboard'));
   const appendLog = async (record: LogRecord) => {
     log.push(record);
     await writeFile(logPath, JSON.stringify(record) + '\n', { flag: 'a' });
+    if (record.type === 'step') {
+      const { loss, lr, signal, imagesPerSecond } = record;
+      board?.scalars({ loss, lr, signal, imagesPerSecond }, record.step, 'train');
+    } else if (record.type === 'eval') board?.scalars({ ...record }, record.step, 'eval');
   };
 
   // `read()` returns the layer's tf.Variable itself (its `val`), the object tf.variableGrads needs.
@@ -299,6 +317,7 @@ export async function trainFaceRecognition(
     };
   } finally {
     progress.finish();
+    board?.flush();
     optimizer.dispose();
     head.dispose();
     model.dispose();

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { BackendUnavailableError, initBackend } from './init-backend';
+import { BackendUnavailableError, backendSelection, initBackend } from './init-backend';
 import { WASM_TRAINING_KERNELS } from './wasm-training-kernels';
 
 async function nativeInstalled(): Promise<boolean> {
@@ -62,6 +62,25 @@ describe('initBackend', () => {
     );
     expect(Array.from(await grad.data())).toEqual([10]);
     tf.dispose([x, grad]);
+  });
+
+  it('says what it selected and why', async () => {
+    await initBackend({ backend: 'cpu' });
+    expect(backendSelection()).toEqual({
+      backend: 'cpu',
+      requested: 'cpu',
+      reason: "pure JavaScript; asked for 'cpu'",
+    });
+    await initBackend();
+    const selection = backendSelection()!;
+    expect(selection.requested).toBe('auto');
+    if (hasNative) {
+      expect(selection.backend).toBe('tensorflow');
+      expect(selection.reason).toMatch(/^native TensorFlow \d+\.\d+\.\d+; the fastest available$/);
+    } else {
+      expect(selection.backend).toBe('wasm');
+      expect(selection.reason).toMatch(/not available: .*tfjs-node/);
+    }
   });
 
   it('rejects unknown options and backends', async () => {

@@ -192,11 +192,11 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<str
       `initBackend: unknown backend '${String(choice)}' (expected one of ${BACKEND_CHOICES.join(', ')})`,
     );
   }
+  const failures: string[] = [];
   if (choice === 'tensorflow') await loadTensorflow();
   else if (choice === 'wasm') await loadWasm();
   else if (choice === 'cpu') await loadCpu();
   else {
-    const failures: string[] = [];
     let loaded = false;
     for (const load of [loadTensorflow, loadWasm, loadCpu]) {
       try {
@@ -211,5 +211,44 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<str
   }
   await tf.ready();
   await ensureGradientsRegistered();
-  return tf.getBackend();
+  const backend = tf.getBackend();
+  lastSelection = { backend, requested: choice, reason: selectionReason(backend, choice, failures) };
+  return backend;
+}
+
+/** What the last {@link initBackend} call selected, and why. */
+export interface BackendSelection {
+  /** The active backend: `'tensorflow'`, `'wasm'` or `'cpu'`. */
+  readonly backend: string;
+  /** What was asked for. */
+  readonly requested: BackendChoice;
+  /** One line: the TensorFlow version for `tensorflow`, or why `auto` passed over the faster backends. */
+  readonly reason: string;
+}
+
+let lastSelection: BackendSelection | undefined;
+
+function selectionReason(backend: string, choice: BackendChoice, failures: readonly string[]): string {
+  let detail = '';
+  if (backend === 'tensorflow') {
+    const binding = (tf.backend() as unknown as { binding?: { TF_Version?: string } }).binding;
+    detail = `native TensorFlow ${binding?.TF_Version ?? '(version unknown)'}`;
+  } else if (backend === 'wasm') detail = 'WebAssembly, one thread, with the @frx training kernels';
+  else detail = 'pure JavaScript';
+  if (choice !== 'auto') return `${detail}; asked for '${choice}'`;
+  return failures.length === 0
+    ? `${detail}; the fastest available`
+    : `${detail}; not available: ${failures.join(' | ')}`;
+}
+
+/**
+ * What the last {@link initBackend} selected and why, for applications to print
+ * (`backend: wasm (WebAssembly, …; not available: …)`), or `undefined` before the first call.
+ *
+ * @example
+ * await initBackend();
+ * console.log(`backend: ${backendSelection()?.backend} (${backendSelection()?.reason})`);
+ */
+export function backendSelection(): BackendSelection | undefined {
+  return lastSelection;
 }
