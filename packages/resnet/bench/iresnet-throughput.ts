@@ -1,14 +1,14 @@
 /**
- * IResNet-18 throughput on the native `tensorflow` backend and on wasm, against PyTorch CPU, same shapes.
+ * IResNet-18 and IResNet-50 throughput on the native `tensorflow` backend and on wasm, against PyTorch CPU, same shapes.
  * Prints one JSON line per figure. Run: `pnpm bench` (in packages/resnet); BENCH_BACKENDS=tensorflow,wasm
  * (the default; a backend that cannot start is reported and skipped), BENCH_REPEATS=n to change the timed
- * repeats (default 3), BENCH_PROFILE=0 to skip the per-kernel profile of the wasm step, BENCH_PYTHON to
+ * repeats (default 3), BENCH_PROFILE=0 to skip the per-kernel profile of each step, BENCH_PYTHON to
  * choose the Python with torch (default /usr/bin/python3; e.g. a venv with torch==2.13.0+cpu).
  *
  * Figures: forward images/s (inference mode), training-step images/s (training mode forward,
  * backward of sum(embedding · probe), SGD update), for 112×112 width 1 batch 16 and 64×64 width 0.5
- * batch 32; PyTorch's numbers from scripts/pytorch-bench.py with 1 thread (wasm in Node is
- * single-threaded) and with 2; each backend / PyTorch ratio; and the share of the wasm step per kernel.
+ * batch 32, and IResNet-50 at 112×112 batch 8; PyTorch's numbers from scripts/pytorch-bench.py with 1 thread (wasm in Node is
+ * single-threaded) and with 2; each backend / PyTorch ratio; and the share of each backend's step per kernel.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@frx/tensor-utils';
 
-import { iresnet18, iresnetStats } from '../src/index';
+import { iresnet, iresnetStats } from '../src/index';
 
 const PYTHON = process.env['BENCH_PYTHON'] ?? '/usr/bin/python3';
 const backends = (process.env['BENCH_BACKENDS'] ?? 'tensorflow,wasm').split(',').map((b) => b.trim());
@@ -30,12 +30,15 @@ interface BenchConfig {
   size: number;
   width: number;
   batch: number;
+  /** IResNet depth. Default 18. */
+  depth?: 18 | 50;
   backend?: 'tensorflow' | 'wasm';
 }
 
 const configs: BenchConfig[] = [
   { name: 'iresnet18-64-w0.5-b32', size: 64, width: 0.5, batch: 32 },
   { name: 'iresnet18-112-w1-b16', size: 112, width: 1, batch: 16 },
+  { name: 'iresnet50-112-w1-b8', size: 112, width: 1, batch: 8, depth: 50 },
 ];
 // Run when a configuration's process dies (e.g. the wasm heap is exhausted), to still give a figure.
 const fallbacks: Record<string, BenchConfig> = {
@@ -75,6 +78,8 @@ function pytorch(
     PYTHON,
     [
       script,
+      '--depth',
+      `${config.depth ?? 18}`,
       '--size',
       `${config.size}`,
       '--width',
@@ -98,9 +103,10 @@ async function runConfig(config: BenchConfig): Promise<void> {
   const backend = config.backend ?? 'wasm';
   await initBackend({ backend });
   {
-    const model = iresnet18({ inputSize: config.size, widthMultiplier: config.width, seed: 1 });
+    const depth = config.depth ?? 18;
+    const model = iresnet({ depth, inputSize: config.size, widthMultiplier: config.width, seed: 1 });
     const { multiplyAccumulates } = iresnetStats({
-      depth: 18,
+      depth,
       inputSize: config.size,
       widthMultiplier: config.width,
     });
@@ -140,7 +146,7 @@ async function runConfig(config: BenchConfig): Promise<void> {
       gflops: 6 * gmacs * trainIps,
     });
 
-    if (profile && backend === 'wasm') {
+    if (profile) {
       // tf.profile lists nested kernels too (the ops inside a composed kernel or a customGrad), so
       // shares are taken over the top-level kernels only (they sum to the step time), and each
       // nested kernel is reported separately with its share of the same total. A kernel record is
