@@ -22,7 +22,7 @@ const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'tensorflow', 'wasm',
 const OPTION_KEYS = new Set(['backend']);
 
 /** Native packages tried, in order, for the `tensorflow` backend: the GPU build first. */
-const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
+export const NATIVE_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
 /** Thrown when a requested backend cannot be loaded; `causes` holds each underlying failure. */
 export class BackendUnavailableError extends FrxError {
@@ -43,7 +43,7 @@ function describe(error: unknown): string {
 
 // A variable specifier keeps bundlers and TypeScript from resolving an optional package that is
 // normally not installed.
-async function importOptional(specifier: string): Promise<unknown> {
+export async function importOptional(specifier: string): Promise<unknown> {
   return import(/* @vite-ignore */ specifier);
 }
 

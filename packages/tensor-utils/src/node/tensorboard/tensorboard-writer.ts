@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
+import { importOptional, NATIVE_PACKAGES } from '../../backend/init-backend';
+
 /** Writes TensorBoard scalars under one log folder. */
 export interface TensorBoardWriter {
   /** The folder TensorBoard reads (`tensorboard --logdir <it>`). */
@@ -22,11 +24,6 @@ interface TfjsNodeModule {
   node: { summaryFileWriter(logdir: string, maxQueue?: number, flushMillis?: number): NodeSummaryWriter };
 }
 
-// A variable specifier: the native packages are optional, never bundled.
-async function importOptional(specifier: string): Promise<unknown> {
-  return import(/* @vite-ignore */ specifier);
-}
-
 /**
  * A TensorBoard event-file writer on tfjs-node's `summaryFileWriter` (TensorFlow's own event writer), for
  * training loops that run on the native `tensorflow` backend; `undefined` on any other backend (the
@@ -46,7 +43,7 @@ export async function openTensorBoardWriter(logdir: string): Promise<TensorBoard
   }
   if (tf.getBackend() !== 'tensorflow') return undefined;
   let tfn: TfjsNodeModule | undefined;
-  for (const name of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
+  for (const name of NATIVE_PACKAGES) {
     try {
       tfn = (await importOptional(name)) as TfjsNodeModule;
       break;
