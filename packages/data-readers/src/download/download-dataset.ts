@@ -3,12 +3,11 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { homedir, platform } from 'node:os';
 import { dirname, join, normalize, sep } from 'node:path';
-import { constants as zlibConstants, gunzipSync } from 'node:zlib';
 
 import { FrxError, frxErrorBrand } from '@frx/tensor-utils';
 
-import { DataFormatError, DataLimitError } from '../errors/data-format-error';
-import { memoryBudgetFor } from '../limits/memory-budget';
+import { DataFormatError } from '../errors/data-format-error';
+import { gunzipBounded } from './gunzip-bounded';
 import type { DatasetArchive } from './dataset-archives';
 import { readTar } from './read-tar';
 import { readZip } from './read-zip';
@@ -271,27 +270,6 @@ async function fetchToPart(
       throw new Error(`connection closed after ${received} of ${total} bytes`);
   } finally {
     clearTimeout(timer);
-  }
-}
-
-/** Gunzips with the output bounded by the archive's memory budget (a 200 KB gzip can inflate to gigabytes). */
-function gunzipBounded(bytes: Uint8Array, file: string, maxTotalBytes?: number): Uint8Array {
-  const limit = Math.min(
-    2 ** 31 - 1,
-    memoryBudgetFor(bytes.byteLength, maxTotalBytes, undefined, 'maxTotalBytes'),
-  );
-  try {
-    return gunzipSync(bytes, { maxOutputLength: limit });
-  } catch (error) {
-    const code = (error as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE')
-      throw new DataLimitError('gunzipped archive bytes', limit + 1, limit, 'maxTotalBytes', {
-        file,
-        offset: 0,
-      });
-    if (code?.startsWith('Z_') || (error as { errno?: number }).errno === zlibConstants.Z_DATA_ERROR)
-      throw new DataFormatError(`gzip: ${(error as Error).message}`, { file }, { cause: error });
-    throw error;
   }
 }
 

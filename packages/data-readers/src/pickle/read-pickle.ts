@@ -38,7 +38,7 @@ export interface ReadPickleOptions {
 }
 
 // Estimated V8 sizes (64-bit, pointer compression) charged to the budget; they need only be the right order.
-const SLOT_BYTES = 8; // one stack, mark or array slot
+const SLOT_BYTES = 12; // one stack or array slot: 8 bytes, times 1.5 for the array's growth
 const ARRAY_BYTES = 32; // an empty JS array
 const HASHED_BYTES = 160; // an empty Map/Set (PickleDict included) with its initial hash table
 const HASHED_ENTRY_BYTES = 32; // one Map/Set entry
@@ -166,7 +166,7 @@ export function unpickleAt(
     file,
   );
   const stack: unknown[] = [];
-  const marks: number[] = [];
+  const marks = new MarkStack();
   const memo = new Map<number, unknown>();
   let opStart = r.position;
 
@@ -189,12 +189,12 @@ export function unpickleAt(
     return data.slice();
   };
   const pop = (): unknown => {
-    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1]!))
+    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks.top()))
       fail('stack underflow');
     return stack.pop();
   };
   const top = (): unknown => {
-    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks[marks.length - 1]!))
+    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks.top()))
       fail('stack underflow');
     return stack[stack.length - 1];
   };
@@ -302,11 +302,11 @@ export function unpickleAt(
         if (stack.length !== 1 || marks.length > 0) fail(`STOP with ${stack.length} values on the stack`);
         return { value: stack[0], end: r.position };
       case 0x28: // MARK
-        charge(SLOT_BYTES);
+        charge(MarkStack.BYTES_PER_MARK);
         marks.push(stack.length);
         break;
       case 0x30: // POP
-        if (marks.length > 0 && stack.length === marks[marks.length - 1]) popMark();
+        if (marks.length > 0 && stack.length === marks.top()) popMark();
         else pop();
         break;
       case 0x31: // POP_MARK
@@ -578,6 +578,30 @@ function callPersistent(load: (pid: unknown) => unknown, pid: unknown, fail: (d:
   } catch (error) {
     if (error instanceof DataFormatError) throw error;
     return fail(`persistent id: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Stack positions of the open MARKs, 4 bytes each (a JS array of numbers takes 8 and grows by half). */
+class MarkStack {
+  static readonly BYTES_PER_MARK = 8; // 4, times 2 while the buffer doubles
+  private data = new Int32Array(16);
+  length = 0;
+
+  push(at: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Int32Array(2 * this.data.length);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = at;
+  }
+
+  pop(): number | undefined {
+    return this.length === 0 ? undefined : this.data[--this.length];
+  }
+
+  top(): number {
+    return this.data[this.length - 1]!;
   }
 }
 

@@ -29,8 +29,8 @@ export interface OpenRecordIOOptions {
   idxFile?: string;
   /**
    * Largest payload of one record, in bytes, parts rejoined; a longer record is refused with a `DataLimitError`
-   * before it is assembled. Default {@link DEFAULT_MAX_RECORD_BYTES} (2^29, the largest single part), or the
-   * `.rec` size when smaller.
+   * before it is assembled. Default {@link DEFAULT_MAX_RECORD_BYTES} (2^29, one more than the largest single part;
+   * a payload can never be longer than the `.rec` either).
    */
   maxRecordBytes?: number;
 }
@@ -246,7 +246,7 @@ function openRecordIOSync(options: OpenRecordIOOptions): RecordIOReader {
     }
     entries = options.idx;
   }
-  const maxRecordBytes = options.maxRecordBytes ?? Math.min(DEFAULT_MAX_RECORD_BYTES, source.size);
+  const maxRecordBytes = options.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
   if (!(maxRecordBytes > 0))
     throw new TypeError(
       `openRecordIO: maxRecordBytes must be positive, got ${String(options.maxRecordBytes)}`,
