@@ -49,4 +49,22 @@ describe('curricularFaceLogits', () => {
     expect(newTensors).toBe(1);
     tf.dispose([result, cos, labels]);
   });
+
+  it('curricularFaceUpdate inside a gradient tape leaves the backward pass intact', () => {
+    // A training step updates t̄ from the cosines it is differentiating: the update must record no op
+    // whose output it disposes (tfjs would then back-propagate through a disposed tensor).
+    const x = tf.variable(tf.tensor2d([[0.6, 0.3, -0.2]]));
+    const labels = tf.tensor1d([0], 'int32');
+    let t = 0;
+    const { value, grads } = tf.variableGrads(() => {
+      const cos = tf.clipByValue(x, -1, 1) as tf.Tensor2D;
+      t = curricularFaceUpdate(cos, labels, t);
+      return tf.sum(curricularFaceLogits(cos, labels, { s: 1, t }));
+    }, [x]);
+    // t̄ = 0.01 · 0.6; the gradient of Σ logits w.r.t. the easy negatives is exactly 1.
+    expect(t).toBeCloseTo(0.006, 7);
+    const g = grads[x.name]!.dataSync();
+    expect(g[2]).toBeCloseTo(1, 6);
+    tf.dispose([value, grads, x, labels]);
+  });
 });

@@ -53,16 +53,17 @@ export function curricularFaceUpdate(
   checkCosLabels(fn, cos, labels);
   checkNumber(fn, 't', t);
   const momentum = checkNumber(fn, 'momentum', options.momentum ?? 0.01);
-  const targets = tf.tidy(() => targetCosine(cos, targetMask(labels, cos.shape[1])));
-  const values = targets.dataSync();
-  targets.dispose();
+  // Read on the host, with no tensor op: called inside a gradient tape (a training step), recorded ops
+  // whose outputs were disposed here would break the backward pass.
+  const classes = cos.shape[1];
+  const values = cos.dataSync();
   const labelValues = labels.dataSync();
   let sum = 0;
   let count = 0;
-  for (let i = 0; i < values.length; i++) {
+  for (let i = 0; i < labelValues.length; i++) {
     const label = labelValues[i]!;
-    if (label < 0 || label >= cos.shape[1]) continue;
-    sum += Math.min(1, Math.max(-1, values[i]!));
+    if (label < 0 || label >= classes) continue;
+    sum += Math.min(1, Math.max(-1, values[i * classes + label]!));
     count++;
   }
   return count === 0 ? t : momentum * (sum / count) + (1 - momentum) * t;
