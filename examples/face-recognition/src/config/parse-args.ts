@@ -24,7 +24,17 @@ export const BACKBONES: readonly BackboneName[] = [
   'iresnet200',
   'mobilefacenet',
 ];
-export const MARGINS: readonly MarginName[] = ['x2softmax', 'arcface', 'cosface', 'combined', 'normface'];
+export const MARGINS: readonly MarginName[] = [
+  'x2softmax',
+  'arcface',
+  'cosface',
+  'combined',
+  'normface',
+  'magface',
+  'adacos',
+  'curricularface',
+  'subcenter',
+];
 export const SCHEDULERS: readonly SchedulerName[] = [
   'mhlr',
   'fastface',
@@ -44,7 +54,8 @@ export const USAGE = `Usage: pnpm start -- [train] --data <dir|train.rec> [--pre
 Presets: ${Object.keys(FACE_PRESETS).join(', ')}   (default orl-tiny)
 
 Data
-  --data <path>             identity-per-folder images (ORL, LFW, ImageFolder) or an insightface train.rec
+  --data <path>             identity-per-folder images (ORL, LFW, ImageFolder) or an insightface train.rec;
+                            repeat for several image trees (identities kept distinct per tree)
   --max-identities <n>      use the first n identities only (0 = all)
   --input-size <px>         square input side, multiple of 16
   --no-flip                 no random horizontal flip
@@ -53,6 +64,7 @@ Verification (held out)
   --val-pairs <pairs.txt>   LFW View-2 pairs, with --val-lfw-root <dir> (the LFW image folder)
   --val-held-out <n>        hold n identities of --data out and build 10 folds of pairs over them
   --val-pairs-per-fold <n>  matched (and as many mismatched) pairs per fold for --val-held-out
+  --val-split-seed <n>      seed of the held-out identities and pairs (default: --seed)
   --no-val                  no verification
 Model
   --backbone <name>         ${BACKBONES.join(' | ')}
@@ -65,6 +77,7 @@ Head
   --scale <s>               logit scale
   --m <x>                   ArcFace / CosFace margin; combined: m2
   --m1 <x> --m3 <x>         combined margin m1 (angle factor) and m3 (cosine margin)
+  --sub-centers <k>         sub-center ArcFace's K (3)
   --sample-rate <r>         Partial FC class sample rate in (0, 1]
 Optimisation
   --optimizer <sgd|adamw>   SGD momentum + weight decay (arcface_torch) or AdamW
@@ -102,8 +115,8 @@ export interface TrainCommand {
 export interface EvalCommand {
   command: 'eval';
   checkpoint: string;
-  /** For `held-out` pairs: the image folder. */
-  data: string;
+  /** For `held-out` pairs: the image folder(s) the run trained on. */
+  data: FaceConfig['data'];
   verification: VerificationSource;
   flipTta: boolean;
   exportPath: string;
@@ -157,6 +170,7 @@ const STRING_FLAGS = [
   'val-lfw-root',
   'val-held-out',
   'val-pairs-per-fold',
+  'val-split-seed',
   'backbone',
   'width',
   'embedding',
@@ -168,6 +182,7 @@ const STRING_FLAGS = [
   'm1',
   'm3',
   'sample-rate',
+  'sub-centers',
   'optimizer',
   'lr',
   'momentum',
@@ -210,6 +225,7 @@ const TRAIN_ONLY = new Set<string>([
   'm1',
   'm3',
   'sample-rate',
+  'sub-centers',
   'optimizer',
   'lr',
   'momentum',
@@ -230,7 +246,9 @@ const TRAIN_ONLY = new Set<string>([
 ]);
 const EVAL_ONLY = new Set<string>(['checkpoint', 'export', 'no-flip-tta']);
 
-type Values = Partial<Record<(typeof STRING_FLAGS)[number], string>> &
+type Values = Partial<Record<Exclude<(typeof STRING_FLAGS)[number], 'data'>, string>> & {
+  data?: string[];
+} & Partial<Record<'val-split-seed', string>> &
   Partial<Record<(typeof BOOLEAN_FLAGS)[number], boolean>>;
 
 function verificationFrom(values: Values, fallback: VerificationSource): VerificationSource {
@@ -262,11 +280,18 @@ function verificationFrom(values: Values, fallback: VerificationSource): Verific
     return { kind: 'lfw-pairs', pairsPath: values['val-pairs'], imageRoot: values['val-lfw-root'] };
   }
   if (values['val-held-out'] !== undefined || values['val-pairs-per-fold'] !== undefined) {
+    const splitSeed =
+      values['val-split-seed'] !== undefined
+        ? int('val-split-seed', values['val-split-seed'], 0, 0)
+        : fallback.kind === 'held-out'
+          ? fallback.splitSeed
+          : undefined;
     const fallbackIds = fallback.kind === 'held-out' ? fallback.identities : 10;
     return {
       kind: 'held-out',
       identities: int('val-held-out', values['val-held-out'], fallbackIds, 2),
       pairsPerFold: int('val-pairs-per-fold', values['val-pairs-per-fold'], perFoldFallback, 1),
+      ...(splitSeed !== undefined ? { splitSeed } : {}),
     };
   }
   return fallback;
@@ -291,8 +316,10 @@ export function parseFaceArgs(argv: readonly string[]): FaceCommand {
   }
   let values: Values;
   try {
-    const options: Record<string, { type: 'string' | 'boolean' }> = {};
+    const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = {};
     for (const f of STRING_FLAGS) options[f] = { type: 'string' };
+    // Several image trees train together (identities kept apart per tree): `--data a --data b`.
+    options['data'] = { type: 'string', multiple: true };
     for (const f of BOOLEAN_FLAGS) options[f] = { type: 'boolean' };
     values = parseArgs({ args, strict: true, allowPositionals: false, options }).values;
   } catch (error) {
@@ -318,7 +345,7 @@ export function parseFaceArgs(argv: readonly string[]): FaceCommand {
     return {
       command: 'eval',
       checkpoint: values.checkpoint,
-      data: values.data ?? '',
+      data: values.data === undefined ? '' : values.data.length === 1 ? values.data[0]! : values.data,
       verification,
       flipTta: values['no-flip-tta'] !== true,
       exportPath: values.export ?? '',
@@ -343,7 +370,7 @@ export function parseFaceArgs(argv: readonly string[]): FaceCommand {
       : values.milestones.split(',').map((t) => num('milestones', t, 0, 0, Number.MAX_SAFE_INTEGER));
   const config: FaceConfig = {
     ...base,
-    data: values.data ?? base.data,
+    data: values.data === undefined ? base.data : values.data.length === 1 ? values.data[0]! : values.data,
     maxIdentities: int('max-identities', values['max-identities'], base.maxIdentities, 0),
     inputSize: int('input-size', values['input-size'], base.inputSize, 16),
     flip: values['no-flip'] === true ? false : base.flip,
@@ -359,6 +386,9 @@ export function parseFaceArgs(argv: readonly string[]): FaceCommand {
     marginM1: num('m1', values.m1, base.marginM1, 0, 10),
     marginM3: num('m3', values.m3, base.marginM3, 0, 2),
     sampleRate: num('sample-rate', values['sample-rate'], base.sampleRate, 1e-6, 1),
+    ...(values['sub-centers'] !== undefined || base.subCenters !== undefined
+      ? { subCenters: int('sub-centers', values['sub-centers'], base.subCenters ?? 3, 1) }
+      : {}),
     optimizer: choice('optimizer', values.optimizer, OPTIMIZERS, base.optimizer),
     lr: num('lr', values.lr, base.lr, 0, 100),
     momentum: num('momentum', values.momentum, base.momentum, 0, 0.9999),

@@ -1,6 +1,6 @@
 import { initBackend } from '@frx/tensor-utils';
 
-import type { BackendName, VerificationSource } from '../config/face-config';
+import type { BackendName, FaceConfig, VerificationSource } from '../config/face-config';
 import { loadTrainingData } from '../data/load-training-data';
 import { loadVerificationSet } from '../data/verification-set';
 import { buildBackbone } from '../train/build-backbone';
@@ -14,13 +14,13 @@ export interface EvaluateOptions {
   checkpoint: string;
   /** Pairs to score. `held-out` rebuilds the run's identity split from `data`. */
   verification: Exclude<VerificationSource, { kind: 'none' }>;
-  /** The training image folder, for `held-out` pairs. Default: the run's `data`. */
-  data?: string;
+  /** The training image folder(s), for `held-out` pairs. Default: the run's `data`. */
+  data?: FaceConfig['data'];
   /** Flip-sum test-time augmentation. Default true. */
   flipTta?: boolean;
   /** Embedding batch size. Default 64. */
   batchSize?: number;
-  /** Default `'wasm'`. */
+  /** Default `'auto'` (tensorflow if installed, else wasm). */
   backend?: BackendName;
   /** Write the final embeddings `[2·pairs, dim]` (normalised, flip-summed) to this `.npy`. Default: none. */
   exportPath?: string;

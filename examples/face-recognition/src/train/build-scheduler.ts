@@ -2,6 +2,7 @@ import {
   AdamW,
   ConstantScheduler,
   CosineWarmupScheduler,
+  FAST_FACE_DEFAULTS,
   FastFaceScheduler,
   MovingHaarScheduler,
   MultiStepScheduler,
@@ -34,6 +35,15 @@ export function stepBudget(
   };
 }
 
+/**
+ * Iterations of the run FastFace's constants were tuned on: MS1MV3, batch 128, 5 epochs (amoonfana/FastFace
+ * `Output/ms1mv3_epoch5_r100.txt`; Gong et al., arXiv 2404.11118).
+ */
+export const FAST_FACE_REFERENCE_STEPS = 202_320;
+
+/** Cap of the budget-scaled EMA rates: beyond 0.5 the EMA follows the newest loss more than its past. */
+const MAX_EMA_RATE = 0.5;
+
 /** Smallest MHLR window the scheduler accepts. */
 const MIN_MHLR_WINDOW = 2;
 
@@ -52,8 +62,18 @@ export function buildScheduler(config: FaceConfig, budget: StepBudget): LrSchedu
         lr,
         window: Math.max(MIN_MHLR_WINDOW, Math.floor(0.015 * totalSteps)),
       });
-    case 'fastface':
-      return new FastFaceScheduler({ lr, totalSteps });
+    case 'fastface': {
+      if (config.schedulerConstants !== 'budget') return new FastFaceScheduler({ lr, totalSteps });
+      const k = FAST_FACE_REFERENCE_STEPS / totalSteps;
+      const rate = Math.min(MAX_EMA_RATE, FAST_FACE_DEFAULTS.alpha * k);
+      return new FastFaceScheduler({
+        lr,
+        totalSteps,
+        alpha: rate,
+        beta: rate,
+        lambda: FAST_FACE_DEFAULTS.lambda * k,
+      });
+    }
     case 'poly':
       return new PolynomialWarmupScheduler({ lr, totalSteps, warmupSteps });
     case 'multistep':

@@ -8,7 +8,7 @@ import type { LrScheduler, OptimizerState, SchedulerJSON, ScheduledOptimizer } f
 import type { Rng, RngState } from '@frx/tensor-utils';
 
 import type { FaceConfig } from '../config/face-config';
-import type { FaceHead } from './face-head';
+import type { FaceHead, HeadState } from './face-head';
 
 /** Where a tensor sits in `tensors.bin` (float32 elements). */
 interface TensorEntry {
@@ -28,6 +28,8 @@ export interface CheckpointManifest {
   /** Every backbone weight (trainable and BatchNorm statistics), in `model.weights` order. */
   backbone: (TensorEntry & { name: string })[];
   head: TensorEntry;
+  /** Per-step state of the head (AdaCos scale, CurricularFace t); absent in checkpoints of older runs. */
+  headState?: HeadState;
   /** Optimizer state with variables keyed by role (`backbone/<i>`, `head/weight`), slots in `tensors.bin`. */
   optimizer: {
     kind: string;
@@ -132,6 +134,7 @@ export async function saveCheckpoint(root: string, state: TrainingState, keep: n
     numClasses: state.head.numClasses,
     backbone,
     head,
+    headState: state.head.getState(),
     optimizer: {
       kind: optimizerState.kind,
       learningRate: optimizerState.learningRate,
@@ -180,7 +183,19 @@ export interface LoadedCheckpoint {
   tensors: Float32Array;
 }
 
-/** Reads `manifest.json` and `tensors.bin` of a checkpoint folder and checks them. */
+/** Float32 elements `tensors.bin` must hold: the end of the furthest tensor the manifest lists. */
+function tensorsEnd(manifest: CheckpointManifest): number {
+  const entries: TensorEntry[] = [...manifest.backbone, manifest.head];
+  for (const v of Object.values(manifest.optimizer.variables)) entries.push(...Object.values(v.slots));
+  return entries.reduce((end, e) => Math.max(end, e.offset + e.shape.reduce((a, b) => a * b, 1)), 0);
+}
+
+/**
+ * Reads `manifest.json` and `tensors.bin` of a checkpoint folder and checks them: the manifest's format,
+ * and that `tensors.bin` holds exactly the bytes the manifest describes (a truncated file is named).
+ *
+ * @throws CheckpointError naming the file at fault.
+ */
 export async function readCheckpoint(path: string): Promise<LoadedCheckpoint> {
   let manifest: CheckpointManifest;
   let bytes: Buffer;
@@ -195,8 +210,14 @@ export async function readCheckpoint(path: string): Promise<LoadedCheckpoint> {
       `${path}/manifest.json: format must be frx-face-checkpoint v1, got ${manifest.format} v${manifest.version}`,
     );
   }
-  if (bytes.byteLength % 4 !== 0)
-    throw new CheckpointError(`${path}/tensors.bin: ${bytes.byteLength} bytes is not whole float32s`);
+  const needed = 4 * tensorsEnd(manifest);
+  if (bytes.byteLength !== needed) {
+    throw new CheckpointError(
+      `${join(path, 'tensors.bin')}: ${bytes.byteLength} bytes, but manifest.json describes ${needed} ` +
+        `(${bytes.byteLength < needed ? 'truncated: the file was cut short' : 'trailing bytes'}); ` +
+        'this checkpoint cannot be used — resume from an earlier one',
+    );
+  }
   const tensors = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   return { path, manifest, tensors };
 }
@@ -250,6 +271,11 @@ export function restoreTrainingState(
   const head = tf.tensor2d(slice(checkpoint, manifest.head, 'head'), manifest.head.shape as [number, number]);
   target.head.weight.assign(head);
   head.dispose();
+  try {
+    target.head.setState(manifest.headState ?? {});
+  } catch (error) {
+    throw new CheckpointError(`${checkpoint.path}/manifest.json: headState: ${(error as Error).message}`);
+  }
   const names = new Map<string, string>();
   for (const [name, role] of variableRoles(target.model, target.head)) names.set(role, name);
   const variables: OptimizerState['variables'] = {};

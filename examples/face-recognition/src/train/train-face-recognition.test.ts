@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { FaceConfig } from '../config/face-config';
 import { facePreset } from '../config/presets';
 import { evaluateCheckpoint } from '../eval/evaluate-checkpoint';
-import { listCheckpoints, readCheckpoint } from './checkpoint';
+import { CheckpointError, listCheckpoints, readCheckpoint } from './checkpoint';
 import {
   NonFiniteLossError,
   trainFaceRecognition,
@@ -165,6 +165,58 @@ describe.skipIf(!hasOrl)(`trainFaceRecognition on ORL (${hasOrl ? 'data found' :
     expect(kept.tensors.every((v) => Number.isFinite(v))).toBe(true);
     // The log stops at the last applied step.
     expect(stepsOf(await readLog(out)).map((r) => r.step)).toEqual([0, 1, 2, 3, 4]);
+  }, 600_000);
+
+  it('a truncated tensors.bin is named, and resume falls back to the previous checkpoint exactly', async () => {
+    // CurricularFace carries its running t in the checkpoint: an exact resume proves it is restored too.
+    const base = {
+      verification: { kind: 'none' } as const,
+      maxIdentities: 5,
+      margin: 'curricularface' as const,
+      scale: 16,
+    };
+    const full = await trainFaceRecognition(tinyConfig(await tempDir(), base));
+    const out = await tempDir();
+    await expect(
+      trainFaceRecognition(tinyConfig(out, base), {
+        onStep: (r) => {
+          if (r.step === 9) throw new Error('killed');
+        },
+      }),
+    ).rejects.toThrow('killed');
+    expect((await listCheckpoints(join(out, 'checkpoints'))).map((c) => c.step)).toEqual([4, 8]);
+    const newest = join(out, 'checkpoints', 'step-000008', 'tensors.bin');
+    const bytes = await readFile(newest);
+    await writeFile(newest, bytes.subarray(0, bytes.length - 4096));
+    const damaged = readCheckpoint(join(out, 'checkpoints', 'step-000008'));
+    await expect(damaged).rejects.toBeInstanceOf(CheckpointError);
+    await expect(damaged).rejects.toThrow(
+      `${newest}: ${bytes.length - 4096} bytes, but manifest.json describes ${bytes.length} (truncated`,
+    );
+
+    const warnings: string[] = [];
+    const resumed = await trainFaceRecognition(tinyConfig(out, base), {
+      resume: true,
+      onWarning: (w) => warnings.push(w),
+    });
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain(newest);
+    expect(resumed.skippedCheckpoints).toEqual(warnings);
+    expect((await readLog(out)).find((r) => r.type === 'resume')).toMatchObject({ step: 4 });
+    expect(resumed.steps.map((r) => [r.step, r.loss, r.lr])).toEqual(
+      full.steps.map((r) => [r.step, r.loss, r.lr]),
+    );
+  }, 600_000);
+
+  it('tells the user what to do when no checkpoint is usable', async () => {
+    const out = await tempDir();
+    const config = tinyConfig(out, { verification: { kind: 'none' }, maxIdentities: 5, maxSteps: 4 });
+    await trainFaceRecognition(config);
+    const only = join(out, 'checkpoints', 'step-000004', 'tensors.bin');
+    await writeFile(only, (await readFile(only)).subarray(0, 100));
+    await expect(trainFaceRecognition(config, { resume: true })).rejects.toThrow(
+      /no usable checkpoint in .*step-000004\/tensors\.bin: 100 bytes.*\nStart the run again without --resume/s,
+    );
   }, 600_000);
 });
 

@@ -21,7 +21,14 @@ import { loadTrainingData } from '../data/load-training-data';
 import { verifyModel, type VerificationReport } from '../eval/verify-embeddings';
 import { buildBackbone, loadPretrainedBackbone } from './build-backbone';
 import { buildOptimizer, buildScheduler, stepBudget } from './build-scheduler';
-import { listCheckpoints, readCheckpoint, restoreTrainingState, saveCheckpoint } from './checkpoint';
+import {
+  CheckpointError,
+  listCheckpoints,
+  readCheckpoint,
+  restoreTrainingState,
+  saveCheckpoint,
+  type LoadedCheckpoint,
+} from './checkpoint';
 import { FaceHead } from './face-head';
 
 /** One line of `log.jsonl` per optimizer step. */
@@ -62,6 +69,8 @@ export interface TrainOptions {
   onStep?: (record: StepRecord) => void;
   /** Where the progress bar goes. Default `process.stderr`. */
   progressStream?: ProgressStream;
+  /** Called with each warning (a damaged checkpoint skipped on resume). Default: none. */
+  onWarning?: (message: string) => void;
 }
 
 /** What {@link trainFaceRecognition} returns. */
@@ -79,6 +88,10 @@ export interface TrainResult {
   finalReport: VerificationReport | null;
   /** Wall time of this process's training (excluding data loading), seconds. */
   trainSeconds: number;
+  /** The backend `initBackend` selected (`'tensorflow'`, `'wasm'` or `'cpu'`). */
+  backend: string;
+  /** Newer checkpoints that could not be read and were skipped by `--resume` (with the reason). */
+  skippedCheckpoints: string[];
 }
 
 /**
@@ -117,6 +130,35 @@ const RUN_CONTROL: readonly (keyof FaceConfig)[] = [
   'evalBatchSize',
   'data',
 ];
+
+/**
+ * The newest checkpoint of `checkpointsDir` that reads back whole, newest first. A damaged newer one (a
+ * truncated `tensors.bin` after a full disk or a copy cut short) is skipped with its reason, so training
+ * continues from the previous one and re-runs the steps in between exactly; the damaged folder is left on
+ * disk untouched for inspection (the next checkpoint of the same step replaces it).
+ *
+ * @throws CheckpointError when none is usable, listing why each failed and what to do.
+ */
+async function readNewestUsableCheckpoint(
+  checkpointsDir: string,
+  existing: readonly { step: number; path: string }[],
+): Promise<{ checkpoint: LoadedCheckpoint; skipped: string[] }> {
+  if (existing.length === 0) throw new Error(`--resume: no checkpoint in ${checkpointsDir}`);
+  const skipped: string[] = [];
+  for (const candidate of [...existing].reverse()) {
+    try {
+      const checkpoint = await readCheckpoint(candidate.path);
+      return { checkpoint, skipped };
+    } catch (error) {
+      if (!(error instanceof CheckpointError)) throw error;
+      skipped.push(`skipping damaged checkpoint: ${error.message}`);
+    }
+  }
+  throw new CheckpointError(
+    `--resume: no usable checkpoint in ${checkpointsDir}:\n  ${skipped.join('\n  ')}\n` +
+      'Start the run again without --resume into a new --out (or delete the damaged folders).',
+  );
+}
 
 async function readLog(path: string): Promise<LogRecord[]> {
   try {
@@ -161,10 +203,13 @@ export async function trainFaceRecognition(
   const logPath = join(config.out, 'log.jsonl');
   const existing = await listCheckpoints(checkpointsDir);
   let resumeFrom = null;
+  let skippedCheckpoints: string[] = [];
   if (options.resume === true) {
-    const newest = existing.at(-1);
-    if (newest === undefined) throw new Error(`--resume: no checkpoint in ${checkpointsDir}`);
-    resumeFrom = await readCheckpoint(newest.path);
+    ({ checkpoint: resumeFrom, skipped: skippedCheckpoints } = await readNewestUsableCheckpoint(
+      checkpointsDir,
+      existing,
+    ));
+    for (const reason of skippedCheckpoints) options.onWarning?.(reason);
     const saved = resumeFrom.manifest.config;
     const control = Object.fromEntries(RUN_CONTROL.map((k) => [k, config[k]]));
     config = { ...saved, ...control, out: config.out };
@@ -314,6 +359,8 @@ export async function trainFaceRecognition(
       checkpoint: lastCheckpoint!,
       finalReport,
       trainSeconds,
+      backend,
+      skippedCheckpoints,
     };
   } finally {
     progress.finish();
