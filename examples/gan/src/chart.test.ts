@@ -22,6 +22,7 @@ describe('renderEvalChart and formatSummaryTable', () => {
     const table = formatSummaryTable([
       {
         model: 'giu',
+        generatorNorm: 'default',
         steps: 100,
         width: 8,
         batchSize: 16,

@@ -20,7 +20,9 @@ describe('parseTrainArgs', () => {
       giuWiring: 'C',
       out: 'runs/giu',
       backend: 'auto',
+      generatorNorm: 'default',
     });
+    expect(parseTrainArgs(['--data', 'd', '--generator-norm', 'rbn']).generatorNorm).toBe('rbn');
     expect(parseTrainArgs(['--data', 'd', '--loss', 'wgan-gp']).criticSteps).toBe(5);
     expect(parseTrainArgs(['--data', 'd', '--format', 'image-folder']).resolution).toBe(64);
   });
@@ -41,5 +43,8 @@ describe('parseTrainArgs', () => {
       /--resolution must be 32 or 64, got '48'/,
     );
     expect(() => parseTrainArgs(['--data', 'd', '--lr-g', 'fast'])).toThrow(/--lr-g must be a number/);
+    expect(() => parseTrainArgs(['--data', 'd', '--generator-norm', 'group'])).toThrow(
+      /--generator-norm must be one of default, batch, rbn, got 'group'/,
+    );
   });
 });

@@ -12,6 +12,8 @@ export interface TrainOptions {
   latentDim: number;
   giuWiring: 'A' | 'B' | 'C' | 'D';
   giuKernel: number;
+  /** Generator normalisation override for ablations; 'default' = the model's own (giu: rbn, baseline: batch). */
+  generatorNorm: 'default' | 'batch' | 'rbn';
   loss: 'hinge' | 'non-saturating' | 'wgan-gp';
   criticSteps: number;
   batchSize: number;
@@ -50,6 +52,9 @@ Model
   --latent-dim <n>                                                                 (128)
   --giu-wiring <A|B|C|D>  GIU module wiring (see @frx/giu-gan GIU_WIRINGS)         (C)
   --giu-kernel <k>        involution kernel size                                   (3)
+  --generator-norm <n>    default | batch | rbn: the generator's normalisation, for the
+                          ablations RBN without GIU (baseline + rbn) and GIU without RBN
+                          (giu + batch)                                            (default)
 Training
   --loss <hinge|non-saturating|wgan-gp>                                            (hinge)
   --n-critic <n>          D steps per G step                              (1; 5 for wgan-gp)
@@ -130,6 +135,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
         'latent-dim': { type: 'string' },
         'giu-wiring': { type: 'string' },
         'giu-kernel': { type: 'string' },
+        'generator-norm': { type: 'string' },
         loss: { type: 'string' },
         'n-critic': { type: 'string' },
         'batch-size': { type: 'string' },
@@ -173,6 +179,7 @@ export function parseTrainArgs(argv: string[]): TrainOptions {
     latentDim: int('latent-dim', v['latent-dim'], 128),
     giuWiring: choice('giu-wiring', v['giu-wiring'], ['A', 'B', 'C', 'D'], 'C'),
     giuKernel,
+    generatorNorm: choice('generator-norm', v['generator-norm'], ['default', 'batch', 'rbn'], 'default'),
     loss,
     criticSteps: int('n-critic', v['n-critic'], loss === 'wgan-gp' ? 5 : 1),
     batchSize: int('batch-size', v['batch-size'], 64),

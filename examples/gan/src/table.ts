@@ -7,7 +7,7 @@ export function formatSummaryTable(runs: RunSummary[]): string {
   const rule = '|---|---:|---:|---:|---:|---:|---:|---:|---:|---|';
   const rows = runs.map((r) =>
     [
-      r.model,
+      r.generatorNorm && r.generatorNorm !== 'default' ? `${r.model} + ${r.generatorNorm}` : r.model,
       r.steps,
       r.width,
       r.batchSize,

@@ -24,6 +24,7 @@ import type { TrainOptions } from './options';
 /** What a finished run reports (also written to `<out>/summary.json`). */
 export interface RunSummary {
   model: string;
+  generatorNorm: string;
   steps: number;
   width: number;
   batchSize: number;
@@ -57,6 +58,7 @@ export async function train(
     width: o.width,
     latentDim: o.latentDim,
     giu,
+    ...(o.generatorNorm === 'default' ? {} : { generator: { normalization: o.generatorNorm } }),
     seed: o.seed,
   });
   const trainer = new GanTrainer({
@@ -158,6 +160,7 @@ export async function train(
   const last = evals.find((e) => e.step === trainer.step) ?? null;
   const summary: RunSummary = {
     model: o.model,
+    generatorNorm: o.generatorNorm,
     steps: trainer.step,
     width: o.width,
     batchSize: o.batchSize,
