@@ -5,6 +5,7 @@ export {
   backendSelection,
 } from './backend/init-backend';
 export type { BackendSelection } from './backend/init-backend';
+export { installTensorflowConvFixes } from './backend/tensorflow-conv-fixes';
 export type { BackendChoice, InitBackendOptions } from './backend/init-backend';
 export {
   registerWasmTrainingKernels,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 import { registerGradientSources } from './register-gradients';
+import { installTensorflowConvFixes } from './tensorflow-conv-fixes';
 import { registerWasmTrainingKernels } from './wasm-training-kernels';
 import { FrxError, frxErrorBrand } from '../errors/frx-error';
 
@@ -47,27 +48,15 @@ export async function importOptional(specifier: string): Promise<unknown> {
   return import(/* @vite-ignore */ specifier);
 }
 
-/**
- * TensorFlow 2.21's oneDNN kernels return wrong input gradients of conv2d and depthwiseConv2d for
- * single-channel inputs (measured against the cpu backend; docs/native-backend.md, "oneDNN"), so the
- * `tensorflow` backend starts with them off unless the user chose otherwise. TensorFlow reads the
- * variable when its library loads, so this must run before tfjs-node is first imported.
- */
-function disableOneDnnByDefault(): void {
-  if (typeof process !== 'undefined' && process.env['TF_ENABLE_ONEDNN_OPTS'] === undefined) {
-    process.env['TF_ENABLE_ONEDNN_OPTS'] = '0';
-  }
-}
-
 async function loadTensorflow(): Promise<void> {
   // An application that imported tfjs-node(-gpu) itself has already registered the backend.
   if (tf.findBackendFactory('tensorflow')) {
     if (!(await tf.setBackend('tensorflow'))) {
       throw new BackendUnavailableError('tensorflow', 'The tensorflow backend failed to start');
     }
+    installTensorflowConvFixes();
     return;
   }
-  disableOneDnnByDefault();
   const failures: unknown[] = [];
   for (const name of NATIVE_PACKAGES) {
     try {
@@ -82,6 +71,7 @@ async function loadTensorflow(): Promise<void> {
       }
       if (!(await tf.setBackend('tensorflow')))
         throw new Error(`${name}: the tensorflow backend failed to start`);
+      installTensorflowConvFixes();
       return;
     } catch (error) {
       failures.push(error);
