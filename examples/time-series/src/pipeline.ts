@@ -1,6 +1,6 @@
 // The time-series pipeline: an InceptionTime teacher, LSTime / KDTime / KDCT / KDCR students, ROCKET and MiniRocket
 // on one dataset; accuracy, training time and inference time per 1000 series for each.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs-core';
@@ -24,6 +24,7 @@ import {
   type LabelledSeriesMatrix,
 } from '@frx/kdctime';
 import { createProgress, type ProgressMode } from '@frx/tensor-utils';
+import { openTensorBoardWriter } from '@frx/tensor-utils/node';
 
 import { renderResultsSvg } from './render-results-svg';
 
@@ -78,7 +79,7 @@ export interface PipelineResults {
   classes: number;
   options: Omit<PipelineOptions, 'progress'>;
   results: MethodResult[];
-  files: { json: string; svg: string };
+  files: { json: string; svg: string; log: string };
 }
 
 interface Splits {
@@ -148,12 +149,29 @@ export async function runPipeline(
     `dataset ${splits.name}: ${train.codes.length} train / ${test.codes.length} test, length ${length}, ${classes} classes (${splits.source})`,
   );
   const results: MethodResult[] = [];
+  const dir = join(options.outDir, splits.name);
+  await mkdir(dir, { recursive: true });
+  // One line per epoch of every network in log.jsonl, and (on the native backend) the same curves as
+  // TensorBoard scalars under <dir>/tensorboard, one run prefix per method.
+  const logFile = join(dir, 'log.jsonl');
+  await writeFile(logFile, '');
+  const board = await openTensorBoardWriter(join(dir, 'tensorboard'));
   const onEpoch = (label: string, total: number) => {
     const bar = createProgress({ total, label, unit: 'epochs', mode: options.progress });
+    const prefix = label.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
+    const pending: Promise<void>[] = [];
     return {
-      onEpochEnd: (info: EpochInfo) =>
-        bar.tick(1, { loss: info.loss.toFixed(4), lr: info.learningRate.toExponential(1) }),
-      finish: () => bar.finish(),
+      onEpochEnd: (info: EpochInfo) => {
+        bar.tick(1, { loss: info.loss.toFixed(4), lr: info.learningRate.toExponential(1) });
+        const { epoch, loss, learningRate: lr, seconds } = info;
+        pending.push(appendFile(logFile, `${JSON.stringify({ method: label, epoch, loss, lr, seconds })}\n`));
+        board?.scalars({ loss, lr, seconds }, epoch, prefix);
+      },
+      finish: async () => {
+        bar.finish();
+        await Promise.all(pending);
+        board?.flush();
+      },
     };
   };
   const evaluateNetwork = (model: tfl.LayersModel) =>
@@ -180,7 +198,7 @@ export async function runPipeline(
     seed: options.seed,
     onEpochEnd: progress.onEpochEnd,
   });
-  progress.finish();
+  await progress.finish();
   const teacherEval = evaluateNetwork(teacher);
   results.push({
     method: 'InceptionTime (teacher)',
@@ -228,7 +246,7 @@ export async function runPipeline(
           loss: labelSmoothingLoss(0.1),
           onEpochEnd: progress.onEpochEnd,
         });
-    progress.finish();
+    await progress.finish();
     const evaluation = evaluateNetwork(student);
     student.dispose();
     results.push({
@@ -284,9 +302,7 @@ export async function runPipeline(
       `| ${r.method} | ${r.accuracy.toFixed(4)} | ${r.trainSeconds.toFixed(1)} | ${r.inferenceSecondsPer1000.toFixed(3)} |`,
     );
   }
-  const dir = join(options.outDir, splits.name);
-  await mkdir(dir, { recursive: true });
-  const files = { json: join(dir, 'results.json'), svg: join(dir, 'chart.svg') };
+  const files = { json: join(dir, 'results.json'), svg: join(dir, 'chart.svg'), log: logFile };
   const { progress: _progress, ...recorded } = options;
   const output: PipelineResults = {
     dataset: splits.name,
@@ -302,6 +318,8 @@ export async function runPipeline(
   };
   await writeFile(files.json, `${JSON.stringify(output, null, 2)}\n`);
   await writeFile(files.svg, renderResultsSvg(splits.name, results));
-  log(`\nwrote ${files.json} and ${files.svg}`);
+  log(
+    `\nwrote ${files.json}, ${files.svg} and ${files.log}${board ? ` (TensorBoard: ${board.logdir})` : ''}`,
+  );
   return output;
 }
