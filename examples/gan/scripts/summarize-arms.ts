@@ -28,7 +28,8 @@ const curves = result.arms.map((a) => ({
 }));
 const table = formatSummaryTable(result.arms);
 const evalLines = curves.map(
-  (c) => `| ${c.arm} | ${c.evals.map((e) => `${e.step}: ${e.fid.toFixed(2)} / ${e.kid.toFixed(4)}`).join(' · ')} |`,
+  (c) =>
+    `| ${c.arm} | ${c.evals.map((e) => `${e.step}: ${e.fid.toFixed(2)} / ${e.kid.toFixed(4)}`).join(' · ')} |`,
 );
 const md = [table, '', '| arm | FID / KID by step |', '|---|---|', ...evalLines].join('\n');
 writeFileSync(join(dir, 'summary.md'), `${md}\n`);
@@ -54,16 +55,21 @@ const parts = [
   parts.push(`<rect x="${x0}" y="${top}" width="${panelW}" height="${panelH}" fill="none" stroke="#999"/>`);
   for (let t = 0; t <= 4; t++) {
     const v = (t * hi) / 4;
-    parts.push(`<text x="${x0 - 4}" y="${y(v) + 4}" text-anchor="end">${metric === 'fid' ? v.toFixed(1) : v.toFixed(3)}</text>`);
+    parts.push(
+      `<text x="${x0 - 4}" y="${y(v) + 4}" text-anchor="end">${metric === 'fid' ? v.toFixed(1) : v.toFixed(3)}</text>`,
+    );
   }
   for (const s of [...new Set(curves.flatMap((c) => c.evals.map((e) => e.step)))])
     parts.push(`<text x="${x(s)}" y="${top + panelH + 14}" text-anchor="middle">${s}</text>`);
   curves.forEach((c, i) => {
     const pts = c.evals.map((e) => `${x(e.step).toFixed(1)},${y(e[metric]).toFixed(1)}`).join(' ');
     parts.push(`<polyline points="${pts}" fill="none" stroke="${colours[i]}" stroke-width="2"/>`);
-    for (const e of c.evals) parts.push(`<circle cx="${x(e.step)}" cy="${y(e[metric])}" r="3" fill="${colours[i]}"/>`);
+    for (const e of c.evals)
+      parts.push(`<circle cx="${x(e.step)}" cy="${y(e[metric])}" r="3" fill="${colours[i]}"/>`);
   });
-  parts.push(`<text x="${x0 + panelW / 2}" y="${top + panelH + 30}" text-anchor="middle">generator step</text>`);
+  parts.push(
+    `<text x="${x0 + panelW / 2}" y="${top + panelH + 30}" text-anchor="middle">generator step</text>`,
+  );
 });
 curves.forEach((c, i) => {
   parts.push(`<rect x="${width - 140}" y="${top + i * 18}" width="12" height="12" fill="${colours[i]}"/>`);

@@ -189,13 +189,11 @@ export function unpickleAt(
     return data.slice();
   };
   const pop = (): unknown => {
-    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks.top()))
-      fail('stack underflow');
+    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks.top())) fail('stack underflow');
     return stack.pop();
   };
   const top = (): unknown => {
-    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks.top()))
-      fail('stack underflow');
+    if (stack.length === 0 || (marks.length > 0 && stack.length <= marks.top())) fail('stack underflow');
     return stack[stack.length - 1];
   };
   const popMark = (): unknown[] => {

@@ -93,7 +93,7 @@ export async function verifyTfjsNode(pkg: TfjsNodePackage, project: string): Pro
     throw new NativeSetupError(
       `${pkg.name} loads TensorFlow ${parsed.version} but its conv2d gradient differs from the cpu backend by ${parsed.worst} (relative)`,
       process.env.TF_ENABLE_ONEDNN_OPTS !== '0'
-        ? "TensorFlow's oneDNN kernels (on by default on x86) may be at fault on this CPU: set TF_ENABLE_ONEDNN_OPTS=0 in the environment and run verify again (docs/native-backend.md, \"oneDNN\")."
+        ? 'TensorFlow\'s oneDNN kernels (on by default on x86) may be at fault on this CPU: set TF_ENABLE_ONEDNN_OPTS=0 in the environment and run verify again (docs/native-backend.md, "oneDNN").'
         : 'This TensorFlow build computes wrong results with tfjs-node: use another TensorFlow version.',
     );
   }
