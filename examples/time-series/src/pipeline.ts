@@ -159,17 +159,19 @@ export async function runPipeline(
   const onEpoch = (label: string, total: number) => {
     const bar = createProgress({ total, label, unit: 'epochs', mode: options.progress });
     const prefix = label.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
-    const pending: Promise<void>[] = [];
+    // Appends chained one after another, so the epochs land in order.
+    let written = Promise.resolve();
     return {
       onEpochEnd: (info: EpochInfo) => {
         bar.tick(1, { loss: info.loss.toFixed(4), lr: info.learningRate.toExponential(1) });
         const { epoch, loss, learningRate: lr, seconds } = info;
-        pending.push(appendFile(logFile, `${JSON.stringify({ method: label, epoch, loss, lr, seconds })}\n`));
+        const line = `${JSON.stringify({ method: label, epoch, loss, lr, seconds })}\n`;
+        written = written.then(() => appendFile(logFile, line));
         board?.scalars({ loss, lr, seconds }, epoch, prefix);
       },
       finish: async () => {
         bar.finish();
-        await Promise.all(pending);
+        await written;
         board?.flush();
       },
     };

@@ -25,6 +25,7 @@ interface Case {
 
 const CASES: Case[] = [];
 for (const [b, h, cin, cout] of [
+  [1, 16, 1, 8],
   [1, 16, 2, 1],
   [1, 16, 8, 8],
   [4, 16, 8, 1],

@@ -112,11 +112,13 @@ export function installTensorflowConvFixes(): boolean {
       const [b, h, w, c] = inputShape;
       const [, ho, wo] = dy.shape as [number, number, number, number];
       const [sh, sw] = strides;
+      const strideOne = {
+        ...args,
+        attrs: { ...args.attrs, strides: [1, 1], pad: 'valid', inputShape: [b, ho, wo, c] },
+      };
+      // The stride-1 gradient goes through the single-channel work-around too when it applies.
       const sub = asTensor(
-        backpropInput({
-          ...args,
-          attrs: { ...args.attrs, strides: [1, 1], pad: 'valid', inputShape: [b, ho, wo, c] },
-        }) as tf.TensorInfo,
+        (c === 1 ? singleChannelInputGrad(strideOne) : backpropInput(strideOne)) as tf.TensorInfo,
       );
       // Gradient of x[:, ::sh, ::sw, :]: each value at (i·sh, j·sw), zeros between (ho = ceil(h / sh)).
       const grad = tf.tidy(() => {
