@@ -75,18 +75,25 @@ export function marginCurves(points = 181): {
   return { degrees, curves };
 }
 
-if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/^.*[\\/]/, ''))) {
-  const { values } = parseArgs({
-    args: process.argv.slice(2).filter((a) => a !== '--'),
-    strict: true,
-    options: { out: { type: 'string', default: 'claims/results/margin-curves' } },
-  });
-  await initBackend({ backend: 'auto' });
-  const { degrees, curves } = marginCurves();
-  await mkdir(values.out, { recursive: true });
-  await writeFile(join(values.out, 'curves.json'), JSON.stringify({ degrees, curves }));
+/** Options of {@link runMarginCurvesClaim}. */
+export interface MarginCurvesOptions {
+  /** Folder of `curves.json`, `target-logit.png` and `equivalent-margin.png`. Default `claims/results/margin-curves`. */
+  out?: string;
+  /** Angles sampled in [0°, 180°]. Default 181 (one per degree). */
+  points?: number;
+}
+
+/**
+ * Computes the curves on the current backend and writes them as JSON and two PNG charts. No training, so
+ * this script has no separate quick mode: the whole figure takes a few seconds.
+ */
+export async function runMarginCurvesClaim(options: MarginCurvesOptions = {}) {
+  const out = options.out ?? 'claims/results/margin-curves';
+  const { degrees, curves } = marginCurves(options.points);
+  await mkdir(out, { recursive: true });
+  await writeFile(join(out, 'curves.json'), JSON.stringify({ degrees, curves }));
   await writeChartPng(
-    join(values.out, 'target-logit.png'),
+    join(out, 'target-logit.png'),
     curves.map((c) => ({
       name: c.name,
       points: c.target.map((v, i) => [degrees[i]!, v] as [number, number]),
@@ -94,7 +101,7 @@ if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].re
     { title: 'target logit f(θ) at s = 1', xLabel: 'angle θ to the class centre (degrees)', yLabel: 'f(θ)' },
   );
   await writeChartPng(
-    join(values.out, 'equivalent-margin.png'),
+    join(out, 'equivalent-margin.png'),
     curves.map((c) => ({
       name: c.name,
       points: c.target.map(
@@ -103,11 +110,16 @@ if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].re
     })),
     { title: 'equivalent cosine margin cos θ − f(θ)', xLabel: 'angle θ (degrees)', yLabel: 'margin' },
   );
-  process.stdout.write(
-    JSON.stringify({
-      figure: 'files',
-      out: values.out,
-      files: ['curves.json', 'target-logit.png', 'equivalent-margin.png'],
-    }) + '\n',
-  );
+  return { out, files: ['curves.json', 'target-logit.png', 'equivalent-margin.png'], degrees, curves };
+}
+
+if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/^.*[\\/]/, ''))) {
+  const { values } = parseArgs({
+    args: process.argv.slice(2).filter((a) => a !== '--'),
+    strict: true,
+    options: { out: { type: 'string', default: 'claims/results/margin-curves' } },
+  });
+  await initBackend({ backend: 'auto' });
+  const { out, files } = await runMarginCurvesClaim({ out: values.out });
+  process.stdout.write(JSON.stringify({ figure: 'files', out, files }) + '\n');
 }

@@ -4,9 +4,13 @@
 // experiment 1's quarter-budget polynomial arm (../shared/data/faces, 40 identities held out).
 //
 //   pnpm --filter @frx/example-face-recognition claim:margins-faces [-- --quick] [--epochs 10] [--seeds 0]
+//     [--merge]
 //
 // Writes claims/results/margins-faces/{results.json, loss.png}; run folders under runs/claims/margins-faces/.
-import { mkdir, writeFile } from 'node:fs/promises';
+// `--merge` keeps the runs of other seeds already in results.json (same budget and configuration), so seeds
+// can be added one invocation at a time (or on another machine) and the table is over all of them.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -20,6 +24,7 @@ import {
   thin,
   writeChartPng,
   type RunOutcome,
+  type RunSummary,
 } from './claim-runs';
 import { mhlrFacesConfig } from './mhlr-faces';
 
@@ -56,7 +61,45 @@ export interface MarginsFacesOptions {
   quick?: boolean;
   /** Only these arms (by name). Default all. */
   only?: string[];
+  /**
+   * Keep the runs of seeds not in `seeds` that `results.json` already holds (it must have the same epochs
+   * and configuration), and aggregate over all of them. Default `false` (the file holds this call's runs).
+   */
+  merge?: boolean;
+  backend?: FaceConfig['backend'];
   log?: (line: string) => void;
+}
+
+/** What `results.json` of this experiment holds (the part {@link runMarginsFacesClaim} reads back). */
+interface MarginsResultsFile {
+  experiment: string;
+  epochs: number;
+  config: Omit<FaceConfig, 'data' | 'out' | 'seed'>;
+  runs: RunSummary[];
+}
+
+/** The earlier runs of `results.json` to keep: other seeds, same budget and configuration. */
+async function previousRuns(
+  path: string,
+  epochs: number,
+  config: MarginsResultsFile['config'],
+  seeds: readonly number[],
+): Promise<RunSummary[]> {
+  if (!existsSync(path)) return [];
+  const previous = JSON.parse(await readFile(path, 'utf8')) as MarginsResultsFile;
+  // The backend and the progress display do not define the experiment (each run records its backend).
+  const defining = ({ backend: _b, progress: _p, ...rest }: MarginsResultsFile['config']) =>
+    JSON.stringify(rest);
+  if (
+    previous.experiment !== 'margins-faces' ||
+    previous.epochs !== epochs ||
+    defining(previous.config) !== defining(config)
+  ) {
+    throw new Error(
+      `${path} holds another budget or configuration; --merge only adds seeds to the same experiment`,
+    );
+  }
+  return previous.runs.filter((r) => !seeds.includes(r.seed));
 }
 
 /** Trains every head × seed (resuming interrupted runs), writes `results.json` and `loss.png`. */
@@ -67,7 +110,16 @@ export async function runMarginsFacesClaim(options: MarginsFacesOptions = {}) {
   const resultsDir = options.results ?? 'claims/results/margins-faces';
   const runsDir = options.runs ?? 'runs/claims/margins-faces';
   const arms = MARGIN_ARMS.filter((a) => options.only === undefined || options.only.includes(a.name));
-  const base: FaceConfig = { ...mhlrFacesConfig(quick), scheduler: 'poly', epochs };
+  const base: FaceConfig = {
+    ...mhlrFacesConfig(quick),
+    scheduler: 'poly',
+    epochs,
+    ...(options.backend !== undefined ? { backend: options.backend } : {}),
+  };
+  const { data: _data, out: _out, seed: _seed, ...shared } = base;
+  const resultsPath = join(resultsDir, 'results.json');
+  // Read before training: a configuration mismatch should stop the call before it spends the compute.
+  const kept = options.merge === true ? await previousRuns(resultsPath, epochs, shared, seeds) : [];
   const outcomes: (RunOutcome & { arm: MarginArm })[] = [];
   for (const seed of seeds) {
     for (const arm of arms) {
@@ -81,25 +133,28 @@ export async function runMarginsFacesClaim(options: MarginsFacesOptions = {}) {
       outcomes.push({ arm, ...(await runOrResume(arm.name, config, options.log)) });
     }
   }
-  const aggregates = arms.map((arm) =>
+  const runs = [...kept, ...outcomes.map((o) => o.summary)].sort((a, b) => a.seed - b.seed);
+  const allSeeds = [...new Set(runs.map((r) => r.seed))];
+  // With --merge the file can hold heads this call did not run (an earlier call without --only).
+  const heads = MARGIN_ARMS.filter((a) => runs.some((r) => r.arm === a.name));
+  const aggregates = heads.map((arm) =>
     aggregateArm(
       arm.name,
-      outcomes.filter((o) => o.arm.name === arm.name).map((o) => o.summary),
+      runs.filter((r) => r.arm === arm.name),
     ),
   );
   await mkdir(resultsDir, { recursive: true });
-  const { data: _data, out: _out, seed: _seed, ...shared } = base;
   await writeFile(
-    join(resultsDir, 'results.json'),
+    resultsPath,
     JSON.stringify(
       {
         experiment: 'margins-faces',
         epochs,
-        seeds,
+        seeds: allSeeds,
         config: shared,
-        heads: arms,
+        heads,
         arms: aggregates,
-        runs: outcomes.map((o) => o.summary),
+        runs,
       },
       null,
       1,
@@ -125,7 +180,7 @@ export async function runMarginsFacesClaim(options: MarginsFacesOptions = {}) {
       logY: true,
     },
   );
-  return { arms: aggregates, runs: outcomes.map((o) => o.summary) };
+  return { arms: aggregates, runs };
 }
 
 if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/^.*[\\/]/, ''))) {
@@ -137,6 +192,7 @@ if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].re
       epochs: { type: 'string' },
       seeds: { type: 'string' },
       only: { type: 'string' },
+      merge: { type: 'boolean', default: false },
       results: { type: 'string' },
       runs: { type: 'string' },
     },
@@ -147,6 +203,7 @@ if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].re
   }
   const result = await runMarginsFacesClaim({
     quick: values.quick,
+    merge: values.merge,
     ...(values.epochs !== undefined ? { epochs: Number(values.epochs) } : {}),
     ...(values.seeds !== undefined ? { seeds: values.seeds.split(',').map(Number) } : {}),
     ...(values.only !== undefined ? { only: values.only.split(',') } : {}),

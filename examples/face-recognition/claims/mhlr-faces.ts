@@ -8,7 +8,7 @@
 //
 //   pnpm --filter @frx/example-face-recognition claim:mhlr-faces [-- --quick] [--epochs 40] [--seeds 0,1,2]
 //
-// Writes claims/results/mhlr-faces/{results.json, loss.png, lr.png, signal.png}; run folders (with
+// Writes claims/results/mhlr-faces/{results.json, loss.png, lr.png, signal-*.png}; run folders (with
 // checkpoints, so an interrupted experiment resumes) under runs/claims/mhlr-faces/.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -24,6 +24,7 @@ import {
   SHARED_FACE_TREES,
   thin,
   writeChartPng,
+  type RunEvaluator,
   type RunOutcome,
 } from './claim-runs';
 
@@ -99,6 +100,93 @@ export function mhlrFacesConfig(quick: boolean): FaceConfig {
   };
 }
 
+/** What {@link runMhlrArms} needs besides the arms: the shared configuration and where runs go. */
+export interface MhlrArmsRun {
+  base: FaceConfig;
+  /** Full budget E in epochs. */
+  epochs: number;
+  seeds: readonly number[];
+  runs: string;
+  backend?: FaceConfig['backend'];
+  log?: (line: string) => void;
+  /** Scores a run from its checkpoint (default: its held-out verification). */
+  evaluate?: RunEvaluator;
+}
+
+/** Runs (or resumes, or reads back) every arm of {@link MHLR_ARMS} × seed, seed-major. */
+export async function runMhlrArms(run: MhlrArmsRun): Promise<(RunOutcome & { arm: MhlrArm })[]> {
+  const outcomes: (RunOutcome & { arm: MhlrArm })[] = [];
+  // Seed-major: a partial experiment still holds complete seeds.
+  for (const seed of run.seeds) {
+    for (const arm of MHLR_ARMS) {
+      const config: FaceConfig = {
+        ...run.base,
+        scheduler: arm.scheduler,
+        epochs: run.epochs * arm.budget,
+        seed,
+        out: join(run.runs, `${arm.name}-seed${seed}`),
+        ...(arm.schedulerConstants !== undefined ? { schedulerConstants: arm.schedulerConstants } : {}),
+        ...(run.backend !== undefined ? { backend: run.backend } : {}),
+      };
+      outcomes.push({ arm, ...(await runOrResume(arm.name, config, run.log, run.evaluate)) });
+    }
+  }
+  return outcomes;
+}
+
+/** Per-arm mean ± spread of {@link runMhlrArms}' outcomes, in the order of {@link MHLR_ARMS}. */
+export function aggregateMhlrArms(outcomes: readonly (RunOutcome & { arm: MhlrArm })[]) {
+  return MHLR_ARMS.map((arm) =>
+    aggregateArm(
+      arm.name,
+      outcomes.filter((o) => o.arm.name === arm.name).map((o) => o.summary),
+    ),
+  );
+}
+
+/** Writes `loss.png`, `lr.png` and `signal-<arm>.png` (MHLR / FastFace arms) of one seed into `dir`. */
+export async function writeMhlrCharts(
+  dir: string,
+  outcomes: readonly (RunOutcome & { arm: MhlrArm })[],
+  seed: number,
+): Promise<void> {
+  const first = outcomes.filter((o) => o.summary.seed === seed);
+  const series = (f: (o: RunOutcome) => [number, number][]) =>
+    first.map((o) => ({ name: o.arm.name, points: thin(f(o)) }));
+  await writeChartPng(
+    join(dir, 'loss.png'),
+    series((o) =>
+      smooth(
+        o.steps.map((s) => [s.step, s.loss] as [number, number]),
+        20,
+      ),
+    ),
+    { title: `training loss (mean of 20 steps), seed ${seed}`, xLabel: 'step', yLabel: 'loss' },
+  );
+  await writeChartPng(
+    join(dir, 'lr.png'),
+    series((o) => o.steps.map((s) => [s.step, s.lr] as [number, number])),
+    { title: `learning rate, seed ${seed}`, xLabel: 'step', yLabel: 'lr', logY: true },
+  );
+  const detectors = first.filter((o) => o.arm.scheduler === 'mhlr' || o.arm.scheduler === 'fastface');
+  for (const o of detectors) {
+    await writeChartPng(
+      join(dir, `signal-${o.arm.name}.png`),
+      [
+        {
+          name: o.arm.scheduler === 'mhlr' ? 'Haar response H' : 'slope estimate D',
+          points: thin(o.steps.map((s) => [s.step, s.signal ?? NaN] as [number, number])),
+        },
+      ],
+      {
+        title: `${o.arm.name} detector signal, seed ${seed} (halvings at ${o.summary.changes.join(', ') || 'none'})`,
+        xLabel: 'step',
+        yLabel: 'signal',
+      },
+    );
+  }
+}
+
 /**
  * Runs (or resumes) every arm × seed, then writes `results.json` (per-run summaries, per-arm mean ± spread)
  * and the loss / learning-rate / detector-signal PNGs of the first seed.
@@ -110,28 +198,15 @@ export async function runMhlrFacesClaim(options: MhlrFacesOptions = {}) {
   const resultsDir = options.results ?? 'claims/results/mhlr-faces';
   const runsDir = options.runs ?? 'runs/claims/mhlr-faces';
   const base = mhlrFacesConfig(quick);
-  const outcomes: (RunOutcome & { arm: MhlrArm })[] = [];
-  // Seed-major: a partial experiment still holds complete seeds.
-  for (const seed of seeds) {
-    for (const arm of MHLR_ARMS) {
-      const config: FaceConfig = {
-        ...base,
-        scheduler: arm.scheduler,
-        epochs: epochs * arm.budget,
-        seed,
-        out: join(runsDir, `${arm.name}-seed${seed}`),
-        ...(arm.schedulerConstants !== undefined ? { schedulerConstants: arm.schedulerConstants } : {}),
-        ...(options.backend !== undefined ? { backend: options.backend } : {}),
-      };
-      outcomes.push({ arm, ...(await runOrResume(arm.name, config, options.log)) });
-    }
-  }
-  const arms = MHLR_ARMS.map((arm) =>
-    aggregateArm(
-      arm.name,
-      outcomes.filter((o) => o.arm.name === arm.name).map((o) => o.summary),
-    ),
-  );
+  const outcomes = await runMhlrArms({
+    base,
+    epochs,
+    seeds,
+    runs: runsDir,
+    ...(options.backend !== undefined ? { backend: options.backend } : {}),
+    ...(options.log !== undefined ? { log: options.log } : {}),
+  });
+  const arms = aggregateMhlrArms(outcomes);
   await mkdir(resultsDir, { recursive: true });
   const { data: _data, out: _out, seed: _seed, ...shared } = base;
   await writeFile(
@@ -150,41 +225,7 @@ export async function runMhlrFacesClaim(options: MhlrFacesOptions = {}) {
       1,
     ),
   );
-  const first = outcomes.filter((o) => o.summary.seed === seeds[0]);
-  const series = (f: (o: RunOutcome) => [number, number][]) =>
-    first.map((o) => ({ name: o.arm.name, points: thin(f(o)) }));
-  await writeChartPng(
-    join(resultsDir, 'loss.png'),
-    series((o) =>
-      smooth(
-        o.steps.map((s) => [s.step, s.loss] as [number, number]),
-        20,
-      ),
-    ),
-    { title: `training loss (mean of 20 steps), seed ${seeds[0]}`, xLabel: 'step', yLabel: 'loss' },
-  );
-  await writeChartPng(
-    join(resultsDir, 'lr.png'),
-    series((o) => o.steps.map((s) => [s.step, s.lr] as [number, number])),
-    { title: `learning rate, seed ${seeds[0]}`, xLabel: 'step', yLabel: 'lr', logY: true },
-  );
-  const detectors = first.filter((o) => o.arm.scheduler === 'mhlr' || o.arm.scheduler === 'fastface');
-  for (const o of detectors) {
-    await writeChartPng(
-      join(resultsDir, `signal-${o.arm.name}.png`),
-      [
-        {
-          name: o.arm.scheduler === 'mhlr' ? 'Haar response H' : 'slope estimate D',
-          points: thin(o.steps.map((s) => [s.step, s.signal ?? NaN] as [number, number])),
-        },
-      ],
-      {
-        title: `${o.arm.name} detector signal, seed ${seeds[0]} (halvings at ${o.summary.changes.join(', ') || 'none'})`,
-        xLabel: 'step',
-        yLabel: 'signal',
-      },
-    );
-  }
+  await writeMhlrCharts(resultsDir, outcomes, seeds[0]!);
   return { arms, runs: outcomes.map((o) => o.summary) };
 }
 
