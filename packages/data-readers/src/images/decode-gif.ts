@@ -51,6 +51,7 @@ export function decodeGif(bytes: Uint8Array, options: { file?: string } & ImageL
       { file, offset: frame.data_offset },
     );
   }
+  checkLzwCodes(bytes, frame.data_offset, file);
   let rgba: Uint8Array;
   try {
     rgba = new Uint8Array(width * height * 4);
@@ -75,4 +76,59 @@ export function decodeGif(bytes: Uint8Array, options: { file?: string } & ImageL
     rgb[i + 2] = rgba[j + 2]!;
   }
   return { width, height, channels: 3, data: rgb };
+}
+
+/**
+ * Walks the first frame's LZW codes as omggif will read them and refuses a code above the next free table entry
+ * (GIF89a appendix F allows at most that one). omggif does not check: such a code makes a table entry whose prefix
+ * is a later entry, and its prefix chase then loops forever on a cycle (an 88-byte GIF hung the decoder; found by
+ * the fuzzer). With every code at most the next entry, each entry's prefix is an earlier entry and chases end.
+ */
+function checkLzwCodes(bytes: Uint8Array, dataOffset: number, file: string): void {
+  const fail = (detail: string, offset: number): never => {
+    throw new DataFormatError(`GIF: ${detail}`, { file, offset });
+  };
+  const minCodeSize = bytes[dataOffset];
+  if (minCodeSize === undefined || minCodeSize < 1 || minCodeSize > 11)
+    fail(`LZW minimum code size ${minCodeSize} is outside 1 … 11`, dataOffset);
+  const clearCode = 1 << minCodeSize!;
+  const eoiCode = clearCode + 1;
+  let nextCode = eoiCode + 1;
+  let codeSize = minCodeSize! + 1;
+  let codeMask = (1 << codeSize) - 1;
+  let prevCode: number | null = null;
+  let p = dataOffset + 1;
+  let subblockSize = bytes[p++] ?? 0;
+  let cur = 0;
+  let shift = 0;
+  for (;;) {
+    // Same bit reader as omggif's GifReaderLZWOutputIndexStream (the size byte of the next sub-block is read early).
+    while (shift < 16 && subblockSize !== 0) {
+      cur |= (bytes[p++] ?? 0) << shift;
+      shift += 8;
+      subblockSize = subblockSize === 1 ? (bytes[p++] ?? 0) : subblockSize - 1;
+    }
+    if (shift < codeSize) return;
+    const code = cur & codeMask;
+    cur >>= codeSize;
+    shift -= codeSize;
+    if (code === clearCode) {
+      nextCode = eoiCode + 1;
+      codeSize = minCodeSize! + 1;
+      codeMask = (1 << codeSize) - 1;
+      prevCode = null;
+      continue;
+    }
+    if (code === eoiCode) return;
+    if (code > nextCode || (code === nextCode && prevCode === null))
+      fail(`LZW code ${code} is not in the code table (next entry ${nextCode})`, p);
+    if (prevCode !== null && nextCode < 4096) {
+      nextCode++;
+      if (nextCode >= codeMask + 1 && codeSize < 12) {
+        codeSize++;
+        codeMask = (codeMask << 1) | 1;
+      }
+    }
+    prevCode = code;
+  }
 }

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { crc32, deflateSync } from 'node:zlib';
 
 import { describe, expect, it } from 'vitest';
 
-import { DataFormatError } from '../errors/data-format-error';
+import { DataFormatError, DataLimitError } from '../errors/data-format-error';
 
 import { decodeBmp } from './decode-bmp';
 import { decodeImage, sniffImageFormat } from './decode-image';
@@ -188,5 +189,96 @@ describe('decoders on bad input', () => {
       expect((error as Error).message).toMatch(/^bad\.pgm: byte 5: PNM: expected height/);
     }
     expect(() => decodePnm(new TextEncoder().encode('P4 1 1\n\0'))).toThrow(/unsupported magic P4/);
+  });
+});
+
+describe('decoders on hostile input (issue 14)', () => {
+  // A chunk with its CRC (PNG §5.3), for hand-built PNGs.
+  const pngChunk = (type: string, data: Uint8Array) => {
+    const out = Buffer.alloc(12 + data.length);
+    out.writeUInt32BE(data.length, 0);
+    out.write(type, 4, 'latin1');
+    out.set(data, 8);
+    out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+    return out;
+  };
+
+  it('refuses a 65535x65535 GIF frame in a 1x1 screen (35 bytes) at once', () => {
+    const gif = Uint8Array.from([
+      ...Buffer.from('GIF89a'),
+      1,
+      0,
+      1,
+      0,
+      0x80,
+      0,
+      0,
+      0,
+      0,
+      0,
+      255,
+      255,
+      255,
+      0x2c,
+      0,
+      0,
+      0,
+      0,
+      0xff,
+      0xff,
+      0xff,
+      0xff,
+      0,
+      2,
+      2,
+      0x4c,
+      0x01,
+      0,
+      0x3b,
+    ]);
+    const start = performance.now();
+    expect(() => decodeImage(gif, { file: 'frame.gif' })).toThrow(
+      /frame.gif: byte 29: GIF: first frame 65535x65535/,
+    );
+    expect(performance.now() - start).toBeLessThan(1000);
+  });
+
+  it('refuses a GIF whose LZW codes run ahead of the code table (omggif looped forever; fuzz finding)', () => {
+    const gif = Buffer.from(
+      '47494638396104000400810000010000ff000000ff00ffffff21ff0b4e45545343414045322e3003010000002c00000000040004' +
+        '0000020744340a0186ca0a0021f904000a0000002c01000100020002000002028c53003b',
+      'hex',
+    );
+    expect(() => decodeImage(gif, { file: 'lzw.gif' })).toThrow(
+      /lzw.gif: byte 60: GIF: LZW code 10 is not in the code table/,
+    );
+  });
+
+  it('refuses a 1x1 PNG whose IDAT inflates to 64 MB, inflating in slices (no 64 MB buffer)', () => {
+    const ihdr = new Uint8Array(13);
+    ihdr.set([0, 0, 0, 1, 0, 0, 0, 1, 8, 0]);
+    const png = Buffer.concat([
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+      pngChunk('IHDR', ihdr),
+      pngChunk('IDAT', deflateSync(Buffer.alloc(64 * 2 ** 20))),
+      pngChunk('IEND', new Uint8Array(0)),
+    ]);
+    const start = performance.now();
+    expect(() => decodeImage(png, { file: 'bomb.png' })).toThrow(
+      /bomb.png: byte 33: PNG: IDAT inflates to more than/,
+    );
+    expect(performance.now() - start).toBeLessThan(1000);
+  });
+
+  it('refuses a 1.4 KB JPEG whose SOF says 9000x9000 with a DataLimitError, before decoding', () => {
+    const jpeg = read('image-rgb-420.jpg').slice();
+    const view = new DataView(jpeg.buffer);
+    const sof = jpeg.findIndex((b, i) => b === 0xff && jpeg[i + 1] === 0xc0);
+    view.setUint16(sof + 5, 9000);
+    view.setUint16(sof + 7, 9000);
+    const start = performance.now();
+    expect(() => decodeImage(jpeg, { file: 'sof.jpg' })).toThrow(DataLimitError);
+    expect(() => decodeImage(jpeg, { file: 'sof.jpg' })).toThrow(/sof.jpg: byte \d+: JPEG: memory to decode/);
+    expect(performance.now() - start).toBeLessThan(1000);
   });
 });

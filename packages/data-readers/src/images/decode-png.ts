@@ -92,6 +92,8 @@ export function decodePng(bytes: Uint8Array, options: { file?: string } & ImageL
 
 // Slack over the IHDR size before an IDAT stream counts as a bomb: libpng treats extra data as a benign error.
 const INFLATE_SLACK = 2 ** 20;
+// Compressed bytes pushed to the counting inflater at a time (at most about 1 MiB of output each).
+const INFLATE_SLICE = 1024;
 const SAMPLES_PER_PIXEL: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const ADAM7 = [
   [0, 0, 8, 8],
@@ -139,8 +141,12 @@ function checkInflatedSize(bytes: Uint8Array, expected: number, file: string): v
       const length = view.getUint32(at);
       const type = view.getUint32(at + 4);
       if (length > bytes.length - at - 12) break;
-      if (type === 0x49444154) inflater.push(bytes.subarray(at + 8, at + 8 + length));
-      else if (type === 0x49454e44) break; // IEND
+      // In slices: fflate inflates a whole push before calling back, and deflate expands up to 1032x, so one
+      // 200 KB IDAT pushed whole would be 200 MB in memory before the count above could refuse it.
+      if (type === 0x49444154) {
+        for (let from = at + 8; from < at + 8 + length; from += INFLATE_SLICE)
+          inflater.push(bytes.subarray(from, Math.min(from + INFLATE_SLICE, at + 8 + length)));
+      } else if (type === 0x49454e44) break; // IEND
       at += 12 + length;
     }
   } catch (error) {

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createRng } from '@frx/tensor-utils';
 import { describe, expect, it } from 'vitest';
 
-import { DataFormatError } from '../errors/data-format-error';
+import { DataFormatError, DataLimitError } from '../errors/data-format-error';
 import { NumpyArray } from './numpy-globals';
 import { PickleDict } from './pickle-values';
 import { readPickle } from './read-pickle';
@@ -134,5 +134,55 @@ describe('readPickle security and bad input', () => {
         }
       }
     }
+  });
+});
+
+describe('readPickle on hostile input (issue 14)', () => {
+  const latin1 = (text: string) => Uint8Array.from(text, (c) => c.charCodeAt(0));
+  const MiB = 2 ** 20;
+
+  it('reads a 256 KB LONG4 in linear time', () => {
+    const n = 256 * 1024;
+    const bytes = new Uint8Array(8 + n);
+    bytes.set([0x80, 0x02, 0x8b]);
+    new DataView(bytes.buffer).setUint32(3, n, true);
+    bytes.fill(0xff, 7, 7 + n - 1);
+    bytes[7 + n - 1] = 0x7f; // little-endian two's complement: 2^(8n-1) - 1
+    bytes[7 + n] = 0x2e;
+    const start = performance.now();
+    const value = readPickle(bytes) as bigint;
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(value).toBe(2n ** BigInt(8 * n - 1) - 1n);
+  });
+
+  it('charges MARKs, empty dicts and dicts moved into lists to the memory budget', () => {
+    const options = { file: 'm.pkl', maxMemoryBytes: 2 * MiB };
+    expect(() => readPickle(latin1('\x80\x02' + '('.repeat(MiB)), options)).toThrow(DataLimitError);
+    expect(() => readPickle(latin1('\x80\x02' + '}'.repeat(MiB)), options)).toThrow(DataLimitError);
+    expect(() => readPickle(latin1('\x80\x02(' + '}'.repeat(MiB / 2) + 'l.'), options)).toThrow(
+      /m.pkl: byte \d+: pickle objects and bytes: \d+ exceeds maxMemoryBytes 2097152/,
+    );
+  });
+
+  it('bounds bytes copied through builtins.bytes', () => {
+    const u32 = (n: number) => String.fromCharCode(n & 255, (n >>> 8) & 255, (n >>> 16) & 255, n >>> 24);
+    const copies = 'h\x00h\x01\x85R'.repeat(300); // bytes(big) 300 times, kept in a list
+    const pickle = latin1(
+      `\x80\x03cbuiltins\nbytes\nq\x00B${u32(MiB)}${'x'.repeat(MiB)}q\x01(${copies}l\x87.`,
+    );
+    try {
+      const [, , list] = readPickle(pickle, { file: 'b.pkl' }) as [unknown, Uint8Array, Uint8Array[]];
+      // Accepted only if the copies share the one buffer.
+      expect(new Set(list.map((b) => b.buffer)).size).toBe(1);
+    } catch (error) {
+      expect(error).toBeInstanceOf(DataLimitError);
+    }
+  });
+
+  it('keeps the byte order of dtype(">f4") given directly as the type code (no BUILD)', () => {
+    const pickle = latin1(
+      '\x80\x03cnumpy.core.multiarray\nscalar\ncnumpy\ndtype\nX\x03\x00\x00\x00>f4\x85RC\x04\x3f\x80\x00\x00\x86R.',
+    );
+    expect(readPickle(pickle)).toBe(1);
   });
 });

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 import { describe, expect, it } from 'vitest';
 
-import { DataFormatError } from '../errors/data-format-error';
+import { DataFormatError, DataLimitError } from '../errors/data-format-error';
 import { readTorchCheckpoint } from './read-torch-checkpoint';
 
 const fixture = (name: string) =>
@@ -112,5 +112,41 @@ describe('readTorchCheckpoint bad input', () => {
         }
       }
     }
+  });
+});
+
+describe('readTorchCheckpoint on hostile input (issue 14)', () => {
+  // The legacy fixture's `1.weight`: storage offset 0, size (4,), stride (1,); replaced by 2-D stride-0 views.
+  const legacy = Buffer.from(fixture('torch-state-dict-legacy.pth')).toString('latin1');
+  const view = 'K\x00K\x04\x85q\x11K\x01\x85q\x12';
+  const withView = (size: string) =>
+    Uint8Array.from(legacy.replace(view, `K\x00${size}${size}\x86q\x11K\x00K\x00\x86q\x12`), (c) =>
+      c.charCodeAt(0),
+    );
+  const long1 = (n: bigint) => {
+    const bytes: number[] = [];
+    for (let v = n; v > 0n; v >>= 8n) bytes.push(Number(v & 255n));
+    if (bytes.at(-1)! >= 0x80) bytes.push(0);
+    return '\x8a' + String.fromCharCode(bytes.length, ...bytes);
+  };
+
+  it('refuses stride-0 tensors with more elements than the budget before allocating them', () => {
+    expect(legacy.includes(view)).toBe(true);
+    expect(() =>
+      readTorchCheckpoint(withView('M\x00\x10'), { file: 's.pth', maxMemoryBytes: 2 ** 20 }),
+    ).toThrow(/s.pth: checkpoint tensor elements: \d+ exceeds maxMemoryBytes 1048576/);
+    for (const size of ['J\x00\x00\x01\x00', long1(10n ** 15n)]) {
+      const start = performance.now();
+      expect(() => readTorchCheckpoint(withView(size), { file: 's.pth' })).toThrow(DataLimitError);
+      expect(performance.now() - start).toBeLessThan(1000);
+    }
+  });
+
+  it('refuses a legacy protocol number that is a deeply nested list with a DataFormatError', () => {
+    const deep = '\x80\x02' + ']'.repeat(200_000) + 'a'.repeat(199_999) + '.';
+    const bytes = Uint8Array.from(legacy.replace('\x80\x02M\xe9\x03.', deep), (c) => c.charCodeAt(0));
+    expect(() => readTorchCheckpoint(bytes, { file: 'deep.pth' })).toThrow(
+      /deep.pth: byte 15: legacy checkpoint: unsupported protocol version/,
+    );
   });
 });
