@@ -37,4 +37,6 @@ export type {
 export { l2Normalize, L2_NORMALIZE_EPSILON } from './ops/l2-normalize';
 export { clampCosine, clampStraightThrough, safeLog } from './ops/clamp';
 export { stopGradient } from './ops/stop-gradient';
+export { nativeBatchNormTraining } from './ops/native-batch-norm';
+export type { BatchNormTrainingResult } from './ops/native-batch-norm';
 export { FrxError, frxErrorBrand } from './errors/frx-error';
