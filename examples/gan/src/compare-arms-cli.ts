@@ -1,4 +1,4 @@
-// pnpm --filter @frx/example-gan arms -- --data <cifar10-jpeg/train> --out <dir> [--quick] [budget flags]
+// pnpm --filter @frx/example-gan arms -- --data <cifar10-jpeg/train> --out <dir> [--quick] [--arms a,b] [budget flags]
 import { parseArgs } from 'node:util';
 
 import { compareArms, QUICK, type CompareOptions } from './compare-arms';
@@ -23,6 +23,7 @@ const { values: v } = parseArgs({
     seed: { type: 'string', default: '1' },
     backend: { type: 'string', default: 'auto' },
     'no-eval': { type: 'boolean', default: false },
+    arms: { type: 'string' },
   },
 });
 if (!v.data) throw new Error('--data <dir> is required (e.g. ../shared/data/images/cifar10-jpeg/train)');
@@ -38,6 +39,7 @@ const options: CompareOptions = {
   seed: Number(v.seed),
   backend: v.backend as CompareOptions['backend'],
   noEval: v['no-eval'],
+  ...(v.arms === undefined ? {} : { arms: v.arms.split(',').map((a) => a.trim()) }),
   ...(v.quick ? QUICK : {}),
 };
 const result = await compareArms(options);

@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 import { testBackend } from '@frx/tensor-utils/testing';
 
-import { ARMS, compareArms, QUICK, type ComparisonResult } from './compare-arms';
+import { ARMS, compareArms, QUICK, selectArms, type ComparisonResult } from './compare-arms';
 
 const CIFAR = fileURLToPath(new URL('../../../../shared/data/images/cifar10-jpeg/train', import.meta.url));
 let out = '';
@@ -20,7 +20,7 @@ afterAll(async () => {
 describe.skipIf(!existsSync(CIFAR))(
   'compareArms --quick on ../shared/data/images/cifar10-jpeg (skipped when that folder is absent)',
   () => {
-    it('trains the four arms at one budget, writes comparison.json, and skips finished arms on a rerun', async () => {
+    it('trains the four arms at one budget in two disjoint calls, writes comparison.json, and skips finished arms on a rerun', async () => {
       out = await mkdtemp(join(tmpdir(), 'example-gan-arms-'));
       const options = {
         data: CIFAR,
@@ -31,7 +31,10 @@ describe.skipIf(!existsSync(CIFAR))(
         ...QUICK,
       };
       const quiet = () => undefined;
-      const result = await compareArms(options, quiet);
+      // Two calls with disjoint arm sets, as two processes would run them: the comparison holds what is on disk.
+      const half = await compareArms({ ...options, arms: ['giu-gan', 'baseline'] }, quiet);
+      expect(half.arms.map((a) => a.arm)).toEqual(['baseline', 'giu-gan']);
+      const result = await compareArms({ ...options, arms: ['rbn-without-giu', 'giu-without-rbn'] }, quiet);
       expect(result.arms.map((a) => a.arm)).toEqual(ARMS.map((a) => a.name));
       expect(result.arms.map((a) => [a.model, a.generatorNorm])).toEqual([
         ['baseline', 'default'],
@@ -52,3 +55,15 @@ describe.skipIf(!existsSync(CIFAR))(
     });
   },
 );
+
+describe('selectArms', () => {
+  it('keeps ARMS order and rejects unknown or empty selections with the known names', () => {
+    expect(selectArms().map((a) => a.name)).toEqual(ARMS.map((a) => a.name));
+    expect(selectArms(['giu-without-rbn', 'baseline']).map((a) => a.name)).toEqual([
+      'baseline',
+      'giu-without-rbn',
+    ]);
+    expect(() => selectArms(['giu', 'baseline'])).toThrow(/unknown arm\(s\) \["giu"\].*giu-gan/);
+    expect(() => selectArms([])).toThrow(/choose among/);
+  });
+});

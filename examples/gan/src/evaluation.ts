@@ -1,4 +1,4 @@
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 import * as tf from '@tensorflow/tfjs-core';
@@ -38,6 +38,7 @@ export async function realFeatures(
       const saved = JSON.parse(await readFile(`${cacheFile}.json`, 'utf8')) as typeof meta;
       if (JSON.stringify(saved) === JSON.stringify(meta)) {
         const bytes = await readFile(cacheFile);
+        if (bytes.byteLength !== meta.rows * meta.dim * 4) throw new Error('truncated cache');
         const data = new Float32Array(
           bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
         );
@@ -66,12 +67,17 @@ export async function realFeatures(
   }
   const features = await extractFeatures(extractor, batches(), { batchSize: EXTRACT_BATCH });
   if (cacheFile) {
+    // Written under temporary names and renamed, so that runs sharing the cache (several arms at once)
+    // never read a half-written file.
     await mkdir(dirname(cacheFile), { recursive: true });
+    const tmp = `${cacheFile}.${process.pid}.tmp`;
     await writeFile(
-      cacheFile,
+      tmp,
       new Uint8Array(features.data.buffer, features.data.byteOffset, features.data.byteLength),
     );
-    await writeFile(`${cacheFile}.json`, JSON.stringify(meta));
+    await rename(tmp, cacheFile);
+    await writeFile(`${tmp}.json`, JSON.stringify(meta));
+    await rename(`${tmp}.json`, `${cacheFile}.json`);
   }
   return features;
 }
