@@ -6,7 +6,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-import { lineChartSvg, type ChartSeries, type LineChartOptions } from '../src/charts/line-chart-svg';
+import { lineChartSvg, type ChartSeries, type LineChartOptions } from '@frx/tensor-utils';
 import type { FaceConfig } from '../src/config/face-config';
 import { listCheckpoints } from '../src/train/checkpoint';
 import { trainFaceRecognition, type StepRecord } from '../src/train/train-face-recognition';

@@ -9,12 +9,12 @@
 // Writes claims/results/margins-faces/{results.json, loss.png}; run folders under runs/claims/margins-faces/.
 // `--merge` keeps the runs of other seeds already in results.json (same budget and configuration), so seeds
 // can be added one invocation at a time (or on another machine) and the table is over all of them.
+import { smooth } from '@frx/tensor-utils';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { smooth } from '../src/charts/line-chart-svg';
 import type { FaceConfig, MarginName } from '../src/config/face-config';
 import {
   aggregateArm,

@@ -10,11 +10,11 @@
 //
 // Writes claims/results/mhlr-faces/{results.json, loss.png, lr.png, signal-*.png}; run folders (with
 // checkpoints, so an interrupted experiment resumes) under runs/claims/mhlr-faces/.
+import { smooth } from '@frx/tensor-utils';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { smooth } from '../src/charts/line-chart-svg';
 import type { FaceConfig } from '../src/config/face-config';
 import { facePreset } from '../src/config/presets';
 import {

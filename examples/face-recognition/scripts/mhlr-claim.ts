@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { lineChartSvg, smooth } from '../src/charts/line-chart-svg';
+import { lineChartSvg, smooth } from '@frx/tensor-utils';
+import { writeChart } from '@frx/tensor-utils/node';
 import { facePreset, trainFaceRecognition, type FaceConfig, type StepRecord } from '../src/index';
 
 const { values } = parseArgs({
@@ -121,7 +122,7 @@ await writeFile(
   JSON.stringify({ epochs, seeds, preset: values.preset, means, runs: results }, null, 1),
 );
 const firstSeed = results.filter((r) => r.seed === seeds[0]);
-await writeFile(
+await writeChart(
   join(values.out, 'loss.svg'),
   lineChartSvg(
     firstSeed.map((r) => ({
@@ -134,7 +135,7 @@ await writeFile(
     { title: `training loss (mean of 10 steps), seed ${seeds[0]}`, xLabel: 'step', yLabel: 'loss' },
   ),
 );
-await writeFile(
+await writeChart(
   join(values.out, 'lr.svg'),
   lineChartSvg(
     firstSeed.map((r) => ({ name: r.arm, points: r.curve.map((s) => [s.step, s.lr] as const) })),
@@ -142,5 +143,9 @@ await writeFile(
   ),
 );
 process.stdout.write(
-  JSON.stringify({ figure: 'files', out: values.out, files: ['results.json', 'loss.svg', 'lr.svg'] }) + '\n',
+  JSON.stringify({
+    figure: 'files',
+    out: values.out,
+    files: ['results.json', 'loss.svg', 'loss.png', 'lr.svg', 'lr.png'],
+  }) + '\n',
 );

@@ -1,11 +1,12 @@
 // Summarises a four-arm comparison (`pnpm arms`): a Markdown table of the arms (summary.md), FID and KID curves
-// of all arms in one chart (fid-kid.svg, and .png through rsvg-convert when it is installed). The final 8x8
+// of all arms in one chart (fid-kid.svg and fid-kid.png). The final 8x8
 // sample grids are each arm's own <arm>/samples/step-NNNNNN.png.
 //
 //   pnpm --filter @frx/example-gan exec tsx scripts/summarize-arms.ts results/cifar-arms-w16-b32
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { writeChart } from '@frx/tensor-utils/node';
 
 import type { ComparisonResult } from '../src/compare-arms';
 import { formatSummaryTable } from '../src/table';
@@ -76,11 +77,5 @@ curves.forEach((c, i) => {
   parts.push(`<text x="${width - 123}" y="${top + i * 18 + 10}">${c.arm}</text>`);
 });
 parts.push('</svg>');
-const svg = join(dir, 'fid-kid.svg');
-writeFileSync(svg, parts.join('\n'));
-try {
-  execFileSync('rsvg-convert', ['-o', join(dir, 'fid-kid.png'), svg]);
-  process.stderr.write(`wrote ${join(dir, 'fid-kid.png')}\n`);
-} catch {
-  process.stderr.write('rsvg-convert not found (apt-get install librsvg2-bin): SVG only\n');
-}
+const written = await writeChart(join(dir, 'fid-kid.svg'), parts.join('\n'));
+process.stderr.write(`wrote ${written.svg} and ${written.png}\n`);

@@ -62,6 +62,7 @@ describe.skipIf(!hasData)(
       expect(summary.backend).toBe(testBackend());
       expect(await readdir(join(out, 'samples'))).toEqual(['step-000002.png']);
       expect(existsSync(join(out, 'checkpoint.json'))).toBe(true);
+      expect(existsSync(join(out, 'losses.png')) && existsSync(join(out, 'losses.svg'))).toBe(true);
       const written = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as RunSummaryLike;
       expect(written.model).toBe('giu');
       expect(written.fid).toBeNull();

@@ -16,9 +16,10 @@ import {
 } from '@frx/tensor-utils';
 import { openTensorBoardWriter } from '@frx/tensor-utils/node';
 
-import { type EvalPoint, renderEvalChart } from './chart';
+import type { EvalPoint } from './chart';
 import { evaluateGenerator, realFeatures } from './evaluation';
 import { batchSampler, batchTensor, loadImageSet } from './image-data';
+import { writeGanCharts } from './run-charts';
 import type { TrainOptions } from './options';
 
 /** What a finished run reports (also written to `<out>/summary.json`). */
@@ -110,10 +111,7 @@ export async function train(
     });
     board?.scalars({ fid: point.fid, kid: point.kid, kidStd: point.kidStd }, point.step, 'eval');
     await writeFile(evalsPath, JSON.stringify(evals));
-    await writeFile(
-      join(o.out, 'fid-kid.svg'),
-      renderEvalChart(evals, `${o.model}, ${extractor.name}, N=${result.n}`),
-    );
+    await writeGanCharts(o.out, evals, `${o.model}, ${extractor.name}, N=${result.n}`);
     log(
       `step ${trainer.step}: FID ${result.fid.toFixed(2)}  KID ${result.kid.toExponential(3)} ± ${result.kidStd.toExponential(2)}`,
     );
@@ -177,6 +175,7 @@ export async function train(
     data: set.source,
   };
   board?.flush();
+  await writeGanCharts(o.out, evals, `${o.model}, ${summary.extractor ?? 'no eval'}`);
   await writeFile(join(o.out, 'summary.json'), JSON.stringify(summary, null, 2));
   fixedZ.dispose();
   trainer.dispose();

@@ -1,13 +1,14 @@
 // Summarises the KDCTime claim runs (scripts/run-claims.sh): one row per dataset with every method's accuracy
 // next to the published InceptionTime / ROCKET / MiniRocket figures (../shared/data/published-results), the
-// training-time overhead of distillation over the teacher alone, and a bar chart (SVG; PNG through rsvg-convert
-// when it is installed). Writes <dir>/summary.json, <dir>/summary.md, <dir>/accuracy.svg[.png].
+// training-time overhead of distillation over the teacher alone, and a bar chart. Writes <dir>/summary.json,
+// <dir>/summary.md, <dir>/accuracy.svg and <dir>/accuracy.png.
 //
 //   pnpm --filter @frx/example-time-series exec tsx scripts/summarize-claims.ts [results/ucr-claims]
-import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+
+import { writeChart } from '@frx/tensor-utils/node';
 
 import type { PipelineResults } from '../src/pipeline';
 
@@ -165,11 +166,5 @@ parts.push(
   `<text x="${left}" y="${height - 10}">y axis clipped at ${lo}; backend ${rows[0]?.backend}</text>`,
   '</svg>',
 );
-const svg = join(dir, 'accuracy.svg');
-writeFileSync(svg, parts.join('\n'));
-try {
-  execFileSync('rsvg-convert', ['-o', `${svg}.png`, svg]);
-  process.stderr.write(`wrote ${svg}.png\n`);
-} catch {
-  process.stderr.write('rsvg-convert not found (apt-get install librsvg2-bin): SVG only\n');
-}
+const chart = await writeChart(join(dir, 'accuracy.svg'), parts.join('\n'));
+process.stderr.write(`wrote ${chart.svg} and ${chart.png}\n`);

@@ -62,6 +62,17 @@ describe('time-series pipeline', () => {
     const svg = await readFile(join(out, 'CBF-generated', 'chart.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg).toContain('KDCT (student)');
+    // Every chart as SVG and PNG; the loss chart has one curve per network (teacher and four students).
+    expect(json.files.charts.map((f) => f.slice(join(out, 'CBF-generated').length + 1))).toEqual([
+      'chart.svg',
+      'chart.png',
+      'loss.svg',
+      'loss.png',
+      'lr.svg',
+      'lr.png',
+    ]);
+    const loss = await readFile(join(out, 'CBF-generated', 'loss.svg'), 'utf8');
+    expect(loss.match(/<polyline/g)).toHaveLength(5);
     expect(lines.some((l) => l.startsWith('| ROCKET |'))).toBe(true);
   });
 });

@@ -23,8 +23,8 @@ import {
   type EpochInfo,
   type LabelledSeriesMatrix,
 } from '@frx/kdctime';
-import { createProgress, type ProgressMode } from '@frx/tensor-utils';
-import { openTensorBoardWriter } from '@frx/tensor-utils/node';
+import { createProgress, lineChartSvg, type ProgressMode } from '@frx/tensor-utils';
+import { openTensorBoardWriter, writeChart } from '@frx/tensor-utils/node';
 
 import { renderResultsSvg } from './render-results-svg';
 
@@ -79,7 +79,8 @@ export interface PipelineResults {
   classes: number;
   options: Omit<PipelineOptions, 'progress'>;
   results: MethodResult[];
-  files: { json: string; svg: string; log: string };
+  /** `svg` is the results chart; `charts` every chart file (results, loss, lr; SVG and PNG). */
+  files: { json: string; svg: string; log: string; charts: string[] };
 }
 
 interface Splits {
@@ -156,7 +157,11 @@ export async function runPipeline(
   const logFile = join(dir, 'log.jsonl');
   await writeFile(logFile, '');
   const board = await openTensorBoardWriter(join(dir, 'tensorboard'));
+  // Every network's per-epoch loss and LR, for the loss.{svg,png} and lr.{svg,png} charts.
+  const curves = new Map<string, { epoch: number; loss: number; lr: number }[]>();
   const onEpoch = (label: string, total: number) => {
+    const curve: { epoch: number; loss: number; lr: number }[] = [];
+    curves.set(label, curve);
     const bar = createProgress({ total, label, unit: 'epochs', mode: options.progress });
     const prefix = label.replace(/[^A-Za-z0-9]+/g, '-').replace(/^-|-$/g, '');
     // Appends chained one after another, so the epochs land in order.
@@ -165,6 +170,7 @@ export async function runPipeline(
       onEpochEnd: (info: EpochInfo) => {
         bar.tick(1, { loss: info.loss.toFixed(4), lr: info.learningRate.toExponential(1) });
         const { epoch, loss, learningRate: lr, seconds } = info;
+        curve.push({ epoch, loss, lr });
         const line = `${JSON.stringify({ method: label, epoch, loss, lr, seconds })}\n`;
         written = written.then(() => appendFile(logFile, line));
         board?.scalars({ loss, lr, seconds }, epoch, prefix);
@@ -304,7 +310,12 @@ export async function runPipeline(
       `| ${r.method} | ${r.accuracy.toFixed(4)} | ${r.trainSeconds.toFixed(1)} | ${r.inferenceSecondsPer1000.toFixed(3)} |`,
     );
   }
-  const files = { json: join(dir, 'results.json'), svg: join(dir, 'chart.svg'), log: logFile };
+  const files = {
+    json: join(dir, 'results.json'),
+    svg: join(dir, 'chart.svg'),
+    log: logFile,
+    charts: [] as string[],
+  };
   const { progress: _progress, ...recorded } = options;
   const output: PipelineResults = {
     dataset: splits.name,
@@ -318,10 +329,35 @@ export async function runPipeline(
     results,
     files,
   };
+  const series = (key: 'loss' | 'lr') =>
+    [...curves].map(([name, c]) => ({ name, points: c.map((e) => [e.epoch, e[key]] as const) }));
+  const charts = [
+    await writeChart(files.svg, renderResultsSvg(splits.name, results)),
+    await writeChart(
+      join(dir, 'loss.svg'),
+      lineChartSvg(series('loss'), {
+        title: `${splits.name}: training loss per epoch`,
+        xLabel: 'epoch',
+        yLabel: 'loss',
+        logY: true,
+        width: 860,
+      }),
+    ),
+    await writeChart(
+      join(dir, 'lr.svg'),
+      lineChartSvg(series('lr'), {
+        title: `${splits.name}: learning rate`,
+        xLabel: 'epoch',
+        yLabel: 'lr',
+        logY: true,
+        width: 860,
+      }),
+    ),
+  ];
+  files.charts = charts.flatMap((c) => [c.svg, c.png]);
   await writeFile(files.json, `${JSON.stringify(output, null, 2)}\n`);
-  await writeFile(files.svg, renderResultsSvg(splits.name, results));
   log(
-    `\nwrote ${files.json}, ${files.svg} and ${files.log}${board ? ` (TensorBoard: ${board.logdir})` : ''}`,
+    `\nwrote ${files.json}, ${files.charts.length} chart files (SVG and PNG) and ${files.log}${board ? ` (TensorBoard: ${board.logdir})` : ''}`,
   );
   return output;
 }

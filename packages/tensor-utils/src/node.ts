@@ -9,3 +9,4 @@ export { findTfjsNodePackage } from './node/tfjs-node-setup/tfjs-node-package';
 export type { TfjsNodePackage, TfjsNodePackageName } from './node/tfjs-node-setup/tfjs-node-package';
 export { openTensorBoardWriter } from './node/tensorboard/tensorboard-writer';
 export type { TensorBoardWriter } from './node/tensorboard/tensorboard-writer';
+export { writeChart } from './node/charts/write-chart';

@@ -1,16 +1,17 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { lineChartSvg, smooth } from '@frx/tensor-utils';
+import { writeChart } from '@frx/tensor-utils/node';
+
 import type { EvalRecord, LogRecord, StepRecord } from '../train/train-face-recognition';
-import { lineChartSvg, smooth } from './line-chart-svg';
 
 /** Steps of the trailing average drawn over the raw loss. */
 const LOSS_SMOOTHING = 20;
 
 /**
- * Writes the curves of a run as SVG into `<out>/charts/`: `loss.svg` (raw and smoothed), `lr.svg` (log
- * scale), `signal.svg` (the MHLR/FastFace detector, when the scheduler has one) and `accuracy.svg` (when the
- * run was verified).
+ * Writes the curves of a run into `<out>/charts/`, each as SVG and PNG: `loss` (raw and smoothed), `lr` (log
+ * scale), `signal` (the MHLR/FastFace detector, when the scheduler has one) and `accuracy` (when the run was
+ * verified).
  *
  * @returns the files written.
  */
@@ -18,7 +19,6 @@ export async function writeRunCharts(out: string, log: readonly LogRecord[]): Pr
   const steps = log.filter((r): r is StepRecord => r.type === 'step');
   const evals = log.filter((r): r is EvalRecord => r.type === 'eval');
   const dir = join(out, 'charts');
-  await mkdir(dir, { recursive: true });
   const files: [string, string][] = [];
   const loss = steps.map((r) => [r.step, r.loss] as const);
   files.push([
@@ -61,6 +61,10 @@ export async function writeRunCharts(out: string, log: readonly LogRecord[]): Pr
       }),
     ]);
   }
-  for (const [name, svg] of files) await writeFile(join(dir, name), svg);
-  return files.map(([name]) => join(dir, name));
+  const written: string[] = [];
+  for (const [name, svg] of files) {
+    const { svg: svgFile, png } = await writeChart(join(dir, name), svg);
+    written.push(svgFile, png);
+  }
+  return written;
 }

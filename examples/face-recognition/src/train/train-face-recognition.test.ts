@@ -98,7 +98,7 @@ describe.skipIf(!hasOrl)(`trainFaceRecognition on ORL (${hasOrl ? 'data found' :
     const elements =
       last.manifest.backbone.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0) + 5 * 32;
     expect(last.tensors.length).toBeGreaterThan(elements); // weights + momentum buffers
-    for (const chart of ['loss.svg', 'lr.svg', 'accuracy.svg']) {
+    for (const chart of ['loss.svg', 'loss.png', 'lr.svg', 'lr.png', 'accuracy.svg', 'accuracy.png']) {
       expect((await stat(join(out, 'charts', chart))).size).toBeGreaterThan(200);
     }
 

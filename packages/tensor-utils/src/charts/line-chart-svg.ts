@@ -43,7 +43,8 @@ function tick(v: number): string {
 
 /**
  * A self-contained SVG line chart (no dependencies): axes with 5 ticks, one polyline per series, a legend.
- * Used for the loss, learning-rate and accuracy curves of a run.
+ * Used for the loss, learning-rate, detector and accuracy curves of a run; `chartSvgToPng` (or
+ * `writeChart` of `@frx/tensor-utils/node`) turns it into a PNG.
  *
  * @example
  * const svg = lineChartSvg([{ name: 'loss', points: [[0, 9], [1, 7]] }], { title: 'loss', xLabel: 'step', yLabel: 'loss' });
