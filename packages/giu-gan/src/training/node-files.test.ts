@@ -27,6 +27,8 @@ describe('Node file helpers', () => {
     images.dispose();
     const png = await readFile(join(dir, 'samples', 'a.png'));
     expect(png.subarray(1, 4).toString()).toBe('PNG');
+    // 4 images of 8×8 in 2 columns with 2 px padding: 2·8 + 3·2 = 22 px square (IHDR width, height).
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([22, 22]);
 
     const log = createJsonlWriter(join(dir, 'logs', 'metrics.jsonl'));
     await log.write({ step: 1, lossD: 0.5 });
