@@ -46,11 +46,15 @@ for (const group of ['packages', 'examples']) {
   for (const name of readdirSync(dir))
     rmSync(join(dir, name, '.test-results'), { recursive: true, force: true });
 }
+// At most 3 packages at a time (turbo's default is 10): the tests are CPU-bound, so more in parallel on a
+// 2-core machine buys no time, and a vitest worker starved for a minute loses its RPC to the main process
+// ("Timeout calling onTaskUpdate": seen with 10 packages at once beside two background training jobs).
+const concurrency = process.env.FRX_TEST_CONCURRENCY ?? '3';
 let failed = false;
 for (const leg of legs) {
   console.log(`\n=== tests on ${leg} ===`);
   if (
-    run('pnpm', ['exec', 'turbo', 'run', 'test', '--continue'], {
+    run('pnpm', ['exec', 'turbo', 'run', 'test', '--continue', `--concurrency=${concurrency}`], {
       FRX_TEST_BACKEND: leg,
       TF_CPP_MIN_LOG_LEVEL: process.env.TF_CPP_MIN_LOG_LEVEL ?? '1',
     }) !== 0
