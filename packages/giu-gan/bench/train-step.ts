@@ -1,4 +1,4 @@
-// Time per GAN training step (baseline vs GIU-GAN, 32×32) and per layer forward+backward, on wasm.
+// Time per GAN training step (baseline vs GIU-GAN, 32×32) and per layer forward+backward (wasm by default).
 // Prints one JSON line per figure. Usage: pnpm bench [-- --width 8 --batch 16 --steps 3]
 // The machine has 2 cores shared with other work: figures are noisy.
 import { parseArgs } from 'node:util';
@@ -9,7 +9,10 @@ import { initBackend } from '@frx/tensor-utils';
 
 import { createGan, GanTrainer, GIUModule, SelfAttention } from '../src/index';
 
+const argv = process.argv.slice(2);
+if (argv[0] === '--') argv.shift(); // `pnpm bench -- --flag` forwards the separator
 const { values } = parseArgs({
+  args: argv,
   options: {
     width: { type: 'string', default: '8' },
     batch: { type: 'string', default: '16' },
@@ -20,7 +23,7 @@ const { values } = parseArgs({
 const width = Number(values.width);
 const batch = Number(values.batch);
 const steps = Number(values.steps);
-const backend = await initBackend({ backend: values.backend as 'wasm' | 'cpu' });
+const backend = await initBackend({ backend: values.backend as 'wasm' | 'cpu' | 'tensorflow' });
 
 function emit(figure: string, value: number, unit: string, extra: Record<string, unknown> = {}): void {
   console.log(JSON.stringify({ figure, value: Number(value.toFixed(2)), unit, backend, ...extra }));
