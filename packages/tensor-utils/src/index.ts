@@ -44,6 +44,6 @@ export { lineChartSvg, smooth } from './charts/line-chart-svg';
 export type { ChartSeries, LineChartOptions } from './charts/line-chart-svg';
 export { rasterizeChartSvg, chartSvgToPng } from './charts/rasterize-chart-svg';
 export type { RasterizeChartOptions } from './charts/rasterize-chart-svg';
-export { encodePngRgba } from './charts/encode-png';
+export { encodePngRgba, encodePngRgbaStored } from './charts/encode-png';
 export type { RgbaRaster } from './charts/encode-png';
 export { ChartError } from './charts/chart-error';
